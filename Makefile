@@ -1,0 +1,35 @@
+# The README's commands. `make lab` and `make test` both set up .venv first;
+# the set-up is skipped when pyproject.toml has not changed since the last one.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+KERNEL := rnn-course
+# Extra arguments for `jupyter lab`, e.g. make lab LAB_ARGS="--no-browser --port 8899"
+LAB_ARGS ?=
+
+.PHONY: setup lab test clean kernel
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed, found " + sys.version.split()[0])'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (rnn-course)" >/dev/null
+	touch $(STAMP)
+
+# Also make the kernel visible to a Jupyter outside .venv (e.g. a JupyterHub).
+kernel: $(STAMP)
+	$(PY) -m ipykernel install --user --name $(KERNEL) --display-name "Python (rnn-course)"
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) data/cache build dist *.egg-info course_utils.egg-info .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,101 @@
+"""Turning text into integer ids: a tokenizer and a vocabulary with ``<unk>``.
+
+Taught in notebook 01 (one-hot vs embeddings) and used by every notebook that
+reads words.
+"""
+import re
+from collections import Counter
+from typing import Iterable, Sequence
+
+import numpy as np
+
+_WORD = r"[a-z0-9]+(?:'[a-z]+)?"
+_WORD_OR_PUNCT = _WORD + r"|[^\sa-z0-9]"
+
+
+def tokenize(text: str, lower: bool = True, keep_punct: bool = False) -> list[str]:
+    """Split ``text`` into word tokens ("don't" stays one token).
+
+    >>> tokenize("The quick brown fox, it's quick!")
+    ['the', 'quick', 'brown', 'fox', "it's", 'quick']
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if lower:
+        text = text.lower()
+    pattern = _WORD_OR_PUNCT if keep_punct else _WORD
+    return re.findall(pattern, text, flags=0 if lower else re.IGNORECASE)
+
+
+class Vocab:
+    """Words <-> ids. Id 0 is ``<unk>``; the other words are sorted by count.
+
+    ``Vocab(tokens, min_count=5, max_size=10_000)`` keeps the words seen at
+    least ``min_count`` times, at most ``max_size`` of them (``<unk>``
+    included). Ties in count are broken alphabetically, so the ids are the
+    same on every machine.
+
+    Attributes: ``itos`` (list, id -> word), ``stoi`` (dict, word -> id),
+    ``counts`` (int array of shape ``(len(vocab),)``; ``counts[0]`` is the
+    number of corpus tokens that map to ``<unk>``).
+    """
+
+    UNK = "<unk>"
+
+    def __init__(self, tokens: Iterable[str], min_count: int = 1,
+                 max_size: int | None = None, specials: Sequence[str] = ()):
+        if isinstance(tokens, str):
+            raise TypeError("tokens must be an iterable of words, got a single str "
+                            "(tokenize it first: Vocab(tokenize(text)))")
+        if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
+            raise ValueError(f"min_count must be an int >= 1, got {min_count!r}")
+        n_fixed = 1 + len(specials)
+        if max_size is not None and (not isinstance(max_size, int) or max_size <= n_fixed):
+            raise ValueError(f"max_size must be an int > {n_fixed} (room for <unk>, "
+                             f"the specials and one word), got {max_size!r}")
+        counter = Counter(tokens)
+        if not counter:
+            raise ValueError("tokens is empty: a Vocab needs at least one token")
+        kept = sorted((w for w, c in counter.items() if c >= min_count and w != self.UNK
+                       and w not in specials), key=lambda w: (-counter[w], w))
+        if max_size is not None:
+            kept = kept[: max_size - n_fixed]
+        self.itos = [self.UNK, *specials, *kept]
+        self.stoi = {w: i for i, w in enumerate(self.itos)}
+        n_unk = sum(counter.values()) - sum(counter[w] for w in kept)
+        self.counts = np.array([n_unk] + [counter[s] for s in specials]
+                               + [counter[w] for w in kept], dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.itos)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.stoi
+
+    def __repr__(self) -> str:
+        head = ", ".join(self.itos[1:6])
+        return f"Vocab(size={len(self)}, most frequent: {head}, ...)"
+
+    def index(self, word: str) -> int:
+        """The id of ``word``; a ``KeyError`` naming the word if it is not in the vocabulary."""
+        try:
+            return self.stoi[word]
+        except KeyError:
+            raise KeyError(f"word {word!r} is not in the vocabulary "
+                           f"(size {len(self)}); encode() maps it to <unk>") from None
+
+    def encode(self, tokens: Iterable[str]) -> np.ndarray:
+        """Ids of ``tokens`` (unknown words -> 0, ``<unk>``), shape ``(len(tokens),)``."""
+        if isinstance(tokens, str):
+            raise TypeError("tokens must be a list of words, got a single str")
+        return np.array([self.stoi.get(w, 0) for w in tokens], dtype=np.int64)
+
+    def decode(self, ids: Iterable[int]) -> list[str]:
+        """Words of ``ids``; an ``IndexError`` for an id outside ``[0, len(vocab))``."""
+        ids = np.asarray(ids).ravel()
+        if ids.size and not np.issubdtype(ids.dtype, np.integer):
+            raise TypeError(f"ids must be integers, got dtype {ids.dtype}")
+        bad = ids[(ids < 0) | (ids >= len(self))]
+        if bad.size:
+            raise IndexError(f"ids must be in [0, {len(self)}), got {int(bad[0])}")
+        return [self.itos[i] for i in ids]

@@ -1,0 +1,59 @@
+"""The project's own promises: clean notebooks, one environment, notebook order."""
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    tomllib = pytest.importorskip("tomli")
+
+
+def test_there_are_notebooks_in_course_order():
+    names = [p.name for p in NOTEBOOKS]
+    assert names[:2] == ["00_start_here.ipynb", "01_one_hot_vs_embeddings.ipynb"]
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", n) for n in names)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_without_outputs(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    dirty = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"
+             and (c.get("outputs") or c.get("execution_count") is not None)]
+    assert not dirty, f"{path.name}: cells {dirty} have outputs or execution counts; clear them"
+
+
+def _pyproject_pins() -> dict:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    deps = data["project"]["dependencies"] + data["project"]["optional-dependencies"]["test"]
+    pins = {}
+    for dep in deps:
+        spec, _, marker = dep.partition(";")
+        if marker and "< '3.11'" in marker:
+            continue  # environment.yml pins Python 3.11
+        name, version = spec.strip().split("==")
+        pins[name.lower()] = version
+    return pins
+
+
+def _environment_pins() -> dict:
+    pins = {}
+    for line in (ROOT / "environment.yml").read_text().splitlines():
+        m = re.fullmatch(r"\s*-\s*([A-Za-z0-9_.-]+)\s*(==?)\s*([0-9][^\s#]*)\s*(#.*)?", line)
+        if m and m.group(1).lower() != "python":
+            pins[m.group(1).lower()] = m.group(3)
+    return pins
+
+
+def test_environment_yml_and_pyproject_pin_the_same_packages():
+    assert _environment_pins() == _pyproject_pins()
+
+
+def test_environment_yml_installs_the_package():
+    assert re.search(r"^\s*-\s*-e\s+\.\s*$", (ROOT / "environment.yml").read_text(), re.M)

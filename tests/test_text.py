@@ -1,0 +1,59 @@
+import numpy as np
+import pytest
+
+from course_utils.text import Vocab, tokenize
+
+
+def test_tokenize_lowercases_and_drops_punctuation():
+    assert tokenize("The quick brown Fox, it's 42!") == ["the", "quick", "brown", "fox", "it's", "42"]
+
+
+def test_tokenize_can_keep_punctuation_and_case():
+    assert tokenize("Not bad, at all.", keep_punct=True) == ["not", "bad", ",", "at", "all", "."]
+    assert tokenize("Not Bad", lower=False) == ["Not", "Bad"]
+
+
+def test_tokenize_rejects_non_strings():
+    with pytest.raises(TypeError, match="text must be a str"):
+        tokenize(["a", "list"])
+
+
+def test_vocab_orders_by_count_then_alphabet():
+    v = Vocab("b a c a b a d".split())
+    assert v.itos == ["<unk>", "a", "b", "c", "d"]
+    assert v.counts.tolist() == [0, 3, 2, 1, 1]
+    assert len(v) == 5 and "a" in v and "z" not in v
+
+
+def test_vocab_min_count_max_size_and_unk_counts():
+    v = Vocab("b a c a b a d".split(), min_count=2)
+    assert v.itos == ["<unk>", "a", "b"]
+    assert v.counts[0] == 2  # c and d became <unk>
+    w = Vocab("b a c a b a d".split(), max_size=2)
+    assert w.itos == ["<unk>", "a"]
+
+
+def test_vocab_encode_decode_round_trip():
+    v = Vocab("the cat sat on the mat".split(), specials=("<pad>",))
+    ids = v.encode("the dog sat".split())
+    assert ids.dtype == np.int64 and ids[1] == 0
+    assert v.decode(ids) == ["the", "<unk>", "sat"]
+    assert v.index("<pad>") == 1
+
+
+def test_vocab_errors_name_the_problem():
+    with pytest.raises(ValueError, match="tokens is empty"):
+        Vocab([])
+    with pytest.raises(TypeError, match="single str"):
+        Vocab("the cat")
+    with pytest.raises(ValueError, match="min_count"):
+        Vocab(["a"], min_count=0)
+    with pytest.raises(ValueError, match="max_size"):
+        Vocab(["a"], max_size=1)
+    v = Vocab(["a", "b"])
+    with pytest.raises(IndexError, match=r"ids must be in \[0, 3\), got 7"):
+        v.decode([1, 7])
+    with pytest.raises(KeyError, match="'zebra' is not in the vocabulary"):
+        v.index("zebra")
+    with pytest.raises(TypeError, match="integers"):
+        v.decode([0.5])

@@ -1,0 +1,29 @@
+"""Widgets run headless: build them, change a control, see the shown value change."""
+import numpy as np
+import pytest
+
+from course_utils import widgets
+
+
+def test_widgets_check_reacts_to_the_slider():
+    box = widgets.widgets_check()
+    slider, readout = box.children
+    before = readout.value
+    slider.value = 7
+    assert readout.value != before and "49" in readout.value
+
+
+def test_word_pair_explorer_updates_on_a_new_word():
+    itos = ["<unk>", "cat", "dog", "car"]
+    E = np.array([[0.0, 0.1], [1.0, 0.2], [0.9, 0.3], [-0.2, 1.0]])
+    box = widgets.word_pair_explorer(itos, E, "cat", "dog")
+    (pick_i, pick_j), readout, _out = box.children[0].children, box.children[1], box.children[2]
+    before = readout.value
+    assert "one-hot cosine <b>0.000</b>" in before
+    pick_j.value = "car"
+    assert readout.value != before and "car" in readout.value
+
+
+def test_word_pair_explorer_rejects_unknown_words():
+    with pytest.raises(ValueError, match="word_j='zebra'"):
+        widgets.word_pair_explorer(["<unk>", "cat"], np.eye(2), "cat", "zebra")
