@@ -7,6 +7,10 @@ STAMP  := $(VENV)/.installed
 KERNEL := rnn-course
 # Extra arguments for `jupyter lab`, e.g. make lab LAB_ARGS="--no-browser --port 8899"
 LAB_ARGS ?=
+# No news, update checks or PyPI extension searches: the course works offline.
+LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+               --LabApp.extension_manager=readonly
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: setup lab test clean kernel
 
@@ -25,7 +29,7 @@ kernel: $(STAMP)
 	$(PY) -m ipykernel install --user --name $(KERNEL) --display-name "Python (rnn-course)"
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_OFFLINE) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -60,8 +60,17 @@ def _connect_ex(self, address):
     return _real_connect_ex(self, address)
 
 
+def _is_numeric(host) -> bool:
+    try:
+        ipaddress.ip_address(str(host).strip("[]").split("%")[0])
+        return True
+    except ValueError:
+        return False
+
+
 def _getaddrinfo(host, *args, **kwargs):
-    if not is_local(host):
+    # A numeric address needs no DNS query; connect() decides about it.
+    if not is_local(host) and not _is_numeric(host):
         _block(f"name lookup of {host!r}")
     return _real_getaddrinfo(host, *args, **kwargs)
 
