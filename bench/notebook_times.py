@@ -1,0 +1,70 @@
+"""Wall-clock time and peak memory of Restart & Run All for each notebook, fast and full mode.
+
+    .venv/bin/python bench/notebook_times.py                 # every notebook, both modes
+    .venv/bin/python bench/notebook_times.py --modes fast 00 01
+
+Each notebook runs in a fresh kernel in its own child process (so peak memory is
+per notebook). Prints a table and writes bench/results/notebook_times.json.
+The README's notebook table takes its minutes from here.
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN_ONE = """
+import sys, nbformat
+from nbclient import NotebookClient
+nb = nbformat.read(sys.argv[1], as_version=4)
+NotebookClient(nb, timeout=3600, kernel_name="python3", resources={"metadata": {"path": sys.argv[2]}}).execute()
+import resource  # the kernel was this process's child: its peak resident memory, in KiB
+print("PEAK_KIB", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def run(path: Path, fast: bool) -> dict:
+    env = {**os.environ, "COURSE_FAST": "1" if fast else "0", "MPLBACKEND": "agg"}
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", RUN_ONE, str(path), str(path.parent)], env=env,
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    peak = [line.split()[1] for line in proc.stdout.splitlines() if line.startswith("PEAK_KIB")]
+    return {"notebook": path.name, "mode": "fast" if fast else "full", "seconds": round(seconds, 1),
+            "kernel_peak_mib": round(int(peak[0]) / 1024) if peak else None,
+            "ok": proc.returncode == 0, "error": proc.stderr[-800:] if proc.returncode else ""}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("prefixes", nargs="*", help="notebook number prefixes, e.g. 00 01 (default: all)")
+    parser.add_argument("--modes", nargs="+", default=["fast", "full"], choices=["fast", "full"])
+    args = parser.parse_args()
+    paths = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    if args.prefixes:
+        paths = [p for p in paths if p.name[:2] in args.prefixes]
+    rows = []
+    for path in paths:
+        for mode in args.modes:
+            row = run(path, fast=mode == "fast")
+            rows.append(row)
+            print(f"{row['notebook']:<40} {row['mode']:>4} {row['seconds']:8.1f} s "
+                  f"{row['kernel_peak_mib'] or 0:6d} MiB  "
+                  f"{'ok' if row['ok'] else 'FAILED'}", flush=True)
+            if not row["ok"]:
+                print(row["error"])
+    out = ROOT / "bench" / "results" / "notebook_times.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    meta = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
+            "load_average_at_end": os.getloadavg()}
+    out.write_text(json.dumps({"meta": meta, "runs": rows}, indent=1))
+    print(f"wrote {out.relative_to(ROOT)}")
+    return 0 if all(r["ok"] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
