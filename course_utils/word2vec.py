@@ -228,7 +228,9 @@ def negative_sampling_loss_and_grads(v_c, u_o, U_neg):
     B = len(v_c)
     s_pos = sigmoid(np.einsum("bd,bd->b", u_o, v_c))          # (B,)   s(u_o . v_c)
     s_neg = sigmoid(np.einsum("bkd,bd->bk", U_neg, v_c))      # (B, K) s(u_k . v_c)
-    loss = -(np.log(s_pos) + np.log(1 - s_neg).sum(axis=1)).mean()
+    # log s(x) = -log(1 + exp(-x)), written so that large |x| cannot overflow
+    loss = (np.logaddexp(0, -np.einsum("bd,bd->b", u_o, v_c))
+            + np.logaddexp(0, np.einsum("bkd,bd->bk", U_neg, v_c)).sum(axis=1)).mean()
     grad_v_c = ((s_pos - 1)[:, None] * u_o + np.einsum("bk,bkd->bd", s_neg, U_neg)) / B
     grad_u_o = (s_pos - 1)[:, None] * v_c / B
     grad_U_neg = s_neg[:, :, None] * v_c[:, None, :] / B

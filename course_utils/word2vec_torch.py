@@ -61,6 +61,10 @@ class SkipGram(nn.Module):
 class CBOW(nn.Module):
     """CBOW: the mean ``h`` of the context words' ``v_w`` scores the center word against noise words.
 
+    As in word2vec, each context word receives the full gradient of ``h``
+    (not 1/n of it): with the plain mean, the input vectors of CBOW learn
+    several times more slowly than skip-gram's.
+
     Contexts are padded with id ``vocab_size`` (an extra all-zero row that is
     never trained), so windows cut by a sentence end or shrunk at random fit
     in one tensor.
@@ -79,7 +83,10 @@ class CBOW(nn.Module):
     def forward(self, contexts, targets) -> torch.Tensor:
         """contexts: ``(batch, 2 * window)`` ids, padded; targets: ``(batch, 1 + K)`` (center, then noise)."""
         n_words = (contexts != self.pad).sum(dim=1, keepdim=True).clamp(min=1)
-        h = self.in_embed(contexts).sum(dim=1) / n_words               # (batch, dim)
+        h_sum = self.in_embed(contexts).sum(dim=1)                     # (batch, dim)
+        # h has the value of the mean, but its gradient reaches every context word unscaled
+        # (not divided by n_words), as in word2vec's code and gensim (cbow_mean=1)
+        h = h_sum + (h_sum / n_words - h_sum).detach()
         return negative_sampling_loss(h, self.out_embed(targets))
 
     def vectors(self) -> np.ndarray:
