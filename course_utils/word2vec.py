@@ -74,7 +74,7 @@ def corpus_pairs(ids, sentence_of, window: int, shrink: bool = False, rng=None,
     win = effective_windows(n, window, shrink, rng)
     pos = np.arange(n)
     chunks = []
-    for d in range(1, int(window) + 1):
+    for d in range(1, min(int(window), n - 1) + 1):     # no pair is farther apart than n - 1
         c = pos[:n - d][(win[:n - d] >= d) & (sentence_of[:n - d] == sentence_of[d:])]
         left = pos[d:][(win[d:] >= d) & (sentence_of[d:] == sentence_of[:n - d])]
         chunks.append(np.stack([c, c + d], axis=1))            # context to the right

@@ -143,3 +143,8 @@ def test_encode_sentences_drops_unknown_words_and_splits_long_ones():
     out = w2v.encode_sentences([["a", "zzz", "b", "a", "b", "c"]], vocab, max_len=3)
     assert [s.tolist() for s in out] == [[vocab.index("a"), vocab.index("b"), vocab.index("a")],
                                          [vocab.index("b"), vocab.index("c")]]
+
+
+def test_window_longer_than_the_sentence():
+    assert len(w2v.skipgram_pairs(np.array([7, 8, 9]), 5)) == 6
+    assert len(w2v.skipgram_pairs(np.array([7]), 3)) == 0
