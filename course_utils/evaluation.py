@@ -189,7 +189,7 @@ def explore(E, itos, word: str, analogy: tuple[str, str, str], words, k: int = 8
     stoi = _stoi_of(itos)
     out = {}
     try:
-        out["neighbours"] = neighbours(E, itos, word.strip().lower(), k)
+        out["neighbours"] = neighbours(E, itos, word.strip().lower(), min(k, len(itos) - 1))
     except KeyError as err:
         out["neighbours"] = str(err.args[0])
     a, b, c = (w.strip().lower() for w in analogy)

@@ -21,8 +21,6 @@ def check_skipgram_pairs(fn) -> bool:
         want = sorted(map(tuple, expected.tolist()))
         if got_set == want:
             continue
-        if sorted((b, a) for a, b in got_set) == want:
-            return report(False, "", "each pair is reversed: put the center word first, (center, context).")
         if any(a == b for a, b in got_set):
             return report(False, "", "a word is paired with itself: skip distance 0.")
         if len(got) < len(expected):
@@ -93,3 +91,81 @@ def check_gradient_errors(errors: dict, threshold: float = 1e-6) -> bool:
                             f"(worst: {worst}, relative error {errors[worst]:.1e}).", "")
     return report(False, "", f"{worst} has relative error {errors[worst]:.1e} (> {threshold:g}): "
                              "that gradient is wrong, or the parameters were not float64.")
+
+
+# ------------------------------------------------------------------ notebook 03
+
+def _analogy_case():
+    # 2-D vectors built so that b - a + c points at "d", while raw (unnormalised) arithmetic
+    # prefers "long", and "c" itself is the closest word when it is not left out.
+    itos = ["<unk>", "a", "b", "c", "d", "long", "other"]
+    E = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.1, 1.0], [1.5, 3.0], [-1.0, -0.2]])
+    return E, itos
+
+
+def check_three_cos_add(fn) -> bool:
+    """Notebook 03, exercise 1: ``fn(E, itos, a, b, c)`` returns the 3CosAdd answer (a word)."""
+    from .. import evaluation
+
+    E, itos = _analogy_case()
+    expected = evaluation.solve_analogy(E, itos, "a", "b", "c")[0][0]
+    ok, got = call_learner(fn, E.copy(), list(itos), "a", "b", "c", name="three_cos_add")
+    if not ok:
+        return False
+    if got in ("a", "b", "c"):
+        return report(False, "", f"the answer {got!r} is one of the question's words: leave a, b and c "
+                                 "out of the candidates (set their similarity to -inf).")
+    if got == "long":
+        return report(False, "", "a long vector won: normalise every row to unit length before the "
+                                 "arithmetic and the cosine.")
+    if got != expected:
+        return report(False, "", f"got {got!r}, expected {expected!r}: the target is "
+                                 "unit(b) - unit(a) + unit(c); pick the row with the highest cosine.")
+    rng = np.random.default_rng(0)
+    E2 = rng.normal(size=(30, 5))
+    itos2 = [f"w{i}" for i in range(30)]
+    for a, b, c in [("w1", "w2", "w3"), ("w5", "w9", "w4"), ("w10", "w0", "w29")]:
+        ok, got = call_learner(fn, E2.copy(), list(itos2), a, b, c, name="three_cos_add")
+        if not ok:
+            return False
+        want = evaluation.solve_analogy(E2, itos2, a, b, c)[0][0]
+        if got != want:
+            return report(False, "", f"on random vectors, {a} : {b} :: {c} : expected {want!r}, got {got!r}.")
+    return report(True, "three_cos_add gives the 3CosAdd answer on all test questions.", "")
+
+
+def check_similarity_spearman(fn) -> bool:
+    """Notebook 03, exercise 2: ``fn(E, itos, pairs)`` returns ``(spearman, oov_rate)``."""
+    from .. import evaluation
+
+    rng = np.random.default_rng(3)
+    itos = ["<unk>"] + [f"w{i}" for i in range(12)]
+    E = rng.normal(size=(len(itos), 4))
+    pairs = [(f"w{i}", f"w{j}", float(s)) for i, j, s in
+             [(0, 1, 9.0), (2, 3, 1.5), (4, 5, 7.2), (6, 7, 3.3), (8, 9, 5.0), (10, 11, 2.0),
+              (0, 11, 8.1), (1, 99, 4.0), (77, 3, 6.0), (5, 2, 0.5)]]
+    ok, got = call_learner(fn, E.copy(), list(itos), list(pairs), name="similarity_spearman")
+    if not ok:
+        return False
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        return report(False, "", "return two numbers: (spearman, oov_rate).")
+    ref = evaluation.similarity_spearman(E, itos, pairs)
+    try:
+        rho, oov = float(got[0]), float(got[1])
+    except (TypeError, ValueError):
+        return report(False, "", f"return two numbers, got {got!r}.")
+    if np.isclose(oov, 2, atol=0) or np.isclose(oov, 8):
+        return report(False, "", "oov_rate is a share of the pairs (between 0 and 1), not a count.")
+    if not np.isclose(oov, ref["oov_rate"]):
+        return report(False, "", f"oov_rate = {oov:.3f}, expected {ref['oov_rate']:.3f}: the share of pairs "
+                                 "with at least one word missing from the vocabulary.")
+    used = [(a, b, s) for a, b, s in pairs if a in itos and b in itos]
+    from scipy.stats import pearsonr
+    U = E / np.linalg.norm(E, axis=1, keepdims=True)
+    cos = [float(U[itos.index(a)] @ U[itos.index(b)]) for a, b, _ in used]
+    if np.isclose(rho, pearsonr(cos, [s for *_, s in used]).statistic) and not np.isclose(rho, ref["spearman"]):
+        return report(False, "", "that is Pearson's correlation: Spearman's compares ranks (scipy.stats.spearmanr).")
+    if not np.isclose(rho, ref["spearman"]):
+        return report(False, "", f"spearman = {rho:.4f}, expected {ref['spearman']:.4f}: correlate the cosine "
+                                 "of each covered pair with its human score.")
+    return report(True, f"Spearman {rho:.3f} with {oov:.0%} of pairs out of vocabulary: right.", "")
