@@ -5,6 +5,7 @@ the numbers, a function in ``plots`` draws them, and the widget wires controls
 to both. Errors in a callback are shown in the widget's output area.
 """
 import html
+import traceback
 
 import ipywidgets as W
 import matplotlib.pyplot as plt
@@ -72,3 +73,110 @@ def word_pair_explorer(itos, E, word_i: str, word_j: str, choices=None) -> W.Wid
     pick_j.observe(update, names="value")
     update()
     return W.VBox([W.HBox([pick_i, pick_j]), readout, out])
+
+
+# ---------------------------------------------------------------- notebook 02 and 03 (word2vec)
+
+def _pairs_html(words, info: dict) -> str:
+    spans = []
+    for i, w in enumerate(words):
+        if i == info["center_position"]:
+            style = f"background:{plots.COLORS['highlight']};font-weight:bold"
+        elif i in info["context_positions"]:
+            style = f"background:{plots.COLORS['dense']};color:white"
+        else:
+            style = "color:#6c757d"
+        spans.append(f"<span style='{style};padding:1px 4px;border-radius:3px'>{html.escape(w)}</span>")
+    pairs = ", ".join(f"({html.escape(a)}, {html.escape(b)})" for a, b in info["pairs"])
+    return (" ".join(spans) + f"<br>pairs for <b>{html.escape(info['center'])}</b>: {pairs}"
+            f"<br>{len(info['pairs'])} pairs for this word, <b>{info['n_pairs_sentence']}</b> "
+            f"in the whole sentence")
+
+
+def pair_window_explorer(words, window: int = 2, center: int = 2) -> W.Widget:
+    """Slide the window and the center word; the context words and the pairs light up.
+
+    words: the sentence's tokens. A thin layer over ``word2vec.pairs_for_display``.
+    """
+    from . import word2vec
+
+    words = list(words)
+    info = word2vec.pairs_for_display(words, window, center)  # validates the arguments
+    win = W.IntSlider(value=window, min=1, max=max(1, min(6, len(words) - 1)), description="window")
+    pos = W.IntSlider(value=center, min=0, max=len(words) - 1, description="center at")
+    readout = W.HTML()
+    readout.add_class("course-readout")
+
+    def update(_change=None):
+        try:
+            info = word2vec.pairs_for_display(words, win.value, pos.value)
+            info["center_position"] = pos.value
+            readout.value = _pairs_html(words, info)
+        except Exception as err:  # shown, not swallowed
+            readout.value = f"<span style='color:red'>{html.escape(repr(err))}</span>"
+
+    win.observe(update, names="value")
+    pos.observe(update, names="value")
+    update()
+    del info
+    return W.VBox([W.HBox([win, pos]), readout])
+
+
+def _draw_explorer(result: dict) -> None:
+    fig, (ax_txt, ax_pca) = plt.subplots(1, 2, figsize=(9, 3.6), gridspec_kw={"width_ratios": [1, 1.4]})
+    ax_txt.axis("off")
+    nb = result["neighbours"]
+    lines = ["neighbours:"] + ([f"  {w:<14} {c:.2f}" for w, c in nb] if isinstance(nb, list) else [f"  {nb}"])
+    an = result["analogy"]
+    lines += ["", "analogy:"] + ([f"  {w:<14} {c:.2f}" for w, c in an] if isinstance(an, list) else [f"  {an}"])
+    ax_txt.text(0, 1, "\n".join(lines), va="top", family="monospace", fontsize=9)
+    xy = result["pca"]
+    ax_pca.scatter(xy[:, 0], xy[:, 1], color=plots.COLORS["dense"]) if len(xy) else None
+    for (x, y), w in zip(xy, result["pca_words"]):
+        ax_pca.annotate(w, (x, y), fontsize=9, xytext=(3, 3), textcoords="offset points")
+    plots.label_axes(ax_pca, "2-D PCA of the chosen words", "PC 1", "PC 2")
+    plots.show(fig)
+
+
+def embedding_explorer(E, itos, word: str = "france", analogy=("man", "king", "woman"),
+                       words=("france", "paris", "germany", "berlin", "italy", "rome")) -> W.Widget:
+    """Neighbours of a word, an ``a : b :: c : ?`` analogy, and a 2-D PCA of chosen words.
+
+    E: word vectors ``(len(itos), d)``. A thin layer over ``evaluation.explore``.
+    """
+    from . import evaluation
+
+    if len(E) != len(itos):
+        raise ValueError(f"E has {len(E)} rows but itos has {len(itos)} words")
+    word_box = W.Text(value=word, description="word", continuous_update=False)
+    a_box, b_box, c_box = (W.Text(value=v, description=d, continuous_update=False,
+                                  layout=W.Layout(width="180px"))
+                           for v, d in zip(analogy, ["a", "is to b", "as c"]))
+    words_box = W.Text(value=", ".join(words), description="PCA words", continuous_update=False,
+                       layout=W.Layout(width="600px"))
+    readout = W.HTML()
+    readout.add_class("course-readout")
+    out = W.Output(layout=W.Layout(height="400px"))
+
+    def update(_change=None):
+        with out:
+            out.clear_output(wait=True)
+            try:
+                r = evaluation.explore(E, itos, word_box.value, (a_box.value, b_box.value, c_box.value),
+                                       words_box.value.split(","))
+                best = r["neighbours"][0][0] if isinstance(r["neighbours"], list) else "?"
+                answer = r["analogy"][0][0] if isinstance(r["analogy"], list) else "?"
+                readout.value = (f"nearest to <b>{html.escape(word_box.value)}</b>: {html.escape(best)}"
+                                 f" &nbsp;|&nbsp; {html.escape(a_box.value)} : {html.escape(b_box.value)}"
+                                 f" :: {html.escape(c_box.value)} : <b>{html.escape(answer)}</b>"
+                                 + (f" &nbsp;|&nbsp; not in vocabulary: {html.escape(', '.join(r['missing']))}"
+                                    if r["missing"] else ""))
+                _draw_explorer(r)
+            except Exception as err:  # shown, not swallowed
+                readout.value = f"<span style='color:red'>{html.escape(repr(err))}</span>"
+                print(traceback.format_exc())
+
+    for box in (word_box, a_box, b_box, c_box, words_box):
+        box.observe(update, names="value")
+    update()
+    return W.VBox([word_box, W.HBox([a_box, b_box, c_box]), words_box, readout, out])

@@ -1,0 +1,330 @@
+"""Skip-gram with negative sampling in numpy: pairs, subsampling, noise, loss and gradients.
+
+Taught in notebook 02 (word2vec from scratch); the PyTorch models of notebook 03
+(``word2vec_torch``) reuse the data side (pairs, subsampling, noise sampler).
+The loss function here is the reference solution the exercise checker
+compares against. Notation: ``v_c`` is the input ("center") vector of the
+center word, ``u_o`` the output ("context") vector of the observed context
+word, ``U_neg`` the output vectors of the ``K`` noise words.
+"""
+import time
+
+import numpy as np
+
+
+def _positive_int(name: str, value, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _ids_1d(ids) -> np.ndarray:
+    ids = np.asarray(ids)
+    if ids.ndim != 1:
+        raise ValueError(f"ids must be 1-D (one sentence of word ids), got shape {ids.shape}")
+    if ids.size and not np.issubdtype(ids.dtype, np.integer):
+        raise TypeError(f"ids must be integers, got dtype {ids.dtype}")
+    return ids.astype(np.int64, copy=False)
+
+
+# ---------------------------------------------------------------- training pairs
+
+def effective_windows(n: int, window: int, shrink: bool = False, rng=None) -> np.ndarray:
+    """The window used around each of ``n`` positions, shape ``(n,)``.
+
+    ``shrink=False``: ``window`` everywhere. ``shrink=True``: word2vec's trick,
+    a window drawn uniformly from ``1..window`` per position, so near words are
+    used more often than far ones (distance ``d`` is used with probability
+    ``(window - d + 1) / window``).
+    """
+    window = _positive_int("window", window)
+    if not shrink:
+        return np.full(n, window, dtype=np.int64)
+    rng = np.random.default_rng(rng)
+    return rng.integers(1, window + 1, size=n)
+
+
+def skipgram_pairs(ids, window: int, shrink: bool = False, rng=None) -> np.ndarray:
+    """All (center, context) pairs of one sentence, shape ``(n_pairs, 2)``.
+
+    ids: word ids (or positions) of one sentence, shape ``(n,)``. Each word is
+    paired with every word at most ``window`` positions away on either side
+    (its effective window when ``shrink=True``). Pairs are ordered by center
+    position, then by context position, as in the lecture's example.
+    """
+    ids = _ids_1d(ids)
+    pairs = corpus_pairs(ids, np.zeros(len(ids), dtype=np.int64), window, shrink, rng, positions=True)
+    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
+    return ids[pairs[order]]
+
+
+def corpus_pairs(ids, sentence_of, window: int, shrink: bool = False, rng=None,
+                 positions: bool = False) -> np.ndarray:
+    """Skip-gram pairs of a whole corpus at once, never across a sentence boundary.
+
+    ids: all tokens, sentences concatenated, shape ``(n,)``; sentence_of: the
+    sentence number of each token, shape ``(n,)``. Returns ``(n_pairs, 2)``
+    (center, context) word ids, grouped by distance (shuffle before training),
+    or token positions when ``positions=True``. Vectorised: one pass per distance.
+    """
+    ids, sentence_of = _ids_1d(ids), np.asarray(sentence_of)
+    if sentence_of.shape != ids.shape:
+        raise ValueError(f"sentence_of must have the shape of ids {ids.shape}, got {sentence_of.shape}")
+    n = len(ids)
+    win = effective_windows(n, window, shrink, rng)
+    pos = np.arange(n)
+    chunks = []
+    for d in range(1, min(int(window), n - 1) + 1):     # no pair is farther apart than n - 1
+        c = pos[:n - d][(win[:n - d] >= d) & (sentence_of[:n - d] == sentence_of[d:])]
+        left = pos[d:][(win[d:] >= d) & (sentence_of[d:] == sentence_of[:n - d])]
+        chunks.append(np.stack([c, c + d], axis=1))            # context to the right
+        chunks.append(np.stack([left, left - d], axis=1))      # context to the left
+    pairs = np.concatenate(chunks) if chunks else np.zeros((0, 2), dtype=np.int64)
+    return pairs if positions else ids[pairs]
+
+
+def cbow_windows(ids, window: int, shrink: bool = False, rng=None, pad: int = -1,
+                 sentence_of=None):
+    """CBOW examples: ``(contexts, centers)``.
+
+    contexts: shape ``(n, 2 * window)``, the words around each position, left
+    then right, with ``pad`` where the (effective) window reaches past the
+    sentence; centers: shape ``(n,)``. ``sentence_of`` (shape ``(n,)``, the
+    sentence number of each token) lets ``ids`` hold many sentences; default:
+    one sentence. Positions with no context word at all are dropped.
+    """
+    ids = _ids_1d(ids)
+    window = _positive_int("window", window)
+    n = len(ids)
+    sentence_of = np.zeros(n, dtype=np.int64) if sentence_of is None else np.asarray(sentence_of)
+    if sentence_of.shape != ids.shape:
+        raise ValueError(f"sentence_of must have the shape of ids {ids.shape}, got {sentence_of.shape}")
+    win = effective_windows(n, window, shrink, rng)
+    pos = np.arange(n)
+    contexts = np.full((n, 2 * window), pad, dtype=np.int64)
+    has_context = np.zeros(n, dtype=bool)
+    for col, offset in enumerate([*range(-window, 0), *range(1, window + 1)]):  # one column per offset
+        src = pos + offset
+        ok = (src >= 0) & (src < n) & (abs(offset) <= win)
+        ok[ok] &= sentence_of[src[ok]] == sentence_of[ok]      # stay inside the sentence
+        contexts[ok, col] = ids[src[ok]]
+        has_context |= ok
+    return contexts[has_context], ids[has_context]
+
+
+# ------------------------------------------------------- subsampling and noise
+
+def keep_probabilities(counts, sample: float = 1e-3) -> np.ndarray:
+    """Probability of keeping each word when frequent words are subsampled, shape ``(V,)``.
+
+    With ``f = count / total``, word2vec's code (and gensim) keep a word with
+    probability ``(sqrt(f / sample) + 1) * sample / f``, capped at 1; the
+    paper wrote the simpler ``sqrt(sample / f)`` (discard ``1 - sqrt(t / f)``).
+    Both keep rare words and throw away most copies of "the".
+    ``sample=0`` switches subsampling off (all ones).
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    if counts.ndim != 1 or counts.size == 0 or np.any(counts < 0):
+        raise ValueError(f"counts must be a 1-D array of non-negative counts, got shape {counts.shape}")
+    if not sample >= 0:
+        raise ValueError(f"sample must be >= 0, got {sample}")
+    if sample == 0:
+        return np.ones_like(counts)
+    f = counts / counts.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        keep = (np.sqrt(f / sample) + 1) * sample / f
+    return np.where(f > 0, np.minimum(keep, 1.0), 1.0)
+
+
+def subsample(ids, keep_prob, rng=None) -> np.ndarray:
+    """Drop each token ``w`` of ``ids`` with probability ``1 - keep_prob[w]``; shape ``(n_kept,)``."""
+    ids = _ids_1d(ids)
+    keep_prob = np.asarray(keep_prob, dtype=np.float64)
+    if ids.size and ids.max() >= len(keep_prob):
+        raise ValueError(f"ids must be < len(keep_prob)={len(keep_prob)}, got {ids.max()}")
+    rng = np.random.default_rng(rng)
+    return ids[rng.random(len(ids)) < keep_prob[ids]]
+
+
+def noise_distribution(counts, power: float = 0.75) -> np.ndarray:
+    """The negative-sampling noise ``P_n(w) = count(w)^power / sum_w' count(w')^power``, shape ``(V,)``.
+
+    ``power=1`` is the raw unigram; ``0.75`` (word2vec) flattens it, so rare
+    words are drawn more often than their frequency and "the" less often.
+    A word with count 0 (e.g. ``<unk>`` after it was removed) is never drawn.
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    if counts.ndim != 1 or counts.size == 0 or np.any(counts < 0) or counts.sum() == 0:
+        raise ValueError("counts must be a 1-D array of non-negative counts with a positive sum")
+    if not power >= 0:
+        raise ValueError(f"power must be >= 0, got {power}")
+    weights = np.where(counts > 0, counts ** power, 0.0)
+    return weights / weights.sum()
+
+
+class NoiseSampler:
+    """Draws noise words from a distribution ``probs`` (shape ``(V,)``), many at once.
+
+    Vectorised inverse-CDF sampling: one uniform number per draw and a binary
+    search in the cumulative distribution (``np.searchsorted``), so a million
+    draws take a few milliseconds and are exact (no lookup table to round).
+
+    >>> sampler = NoiseSampler(noise_distribution(counts), seed=0)
+    >>> sampler.sample((batch, K))   # int64 array of word ids
+    """
+
+    def __init__(self, probs, seed: int | None = 0):
+        probs = np.asarray(probs, dtype=np.float64)
+        if probs.ndim != 1 or probs.size == 0 or np.any(probs < 0) or not np.isclose(probs.sum(), 1.0):
+            raise ValueError("probs must be a 1-D array of non-negative numbers summing to 1")
+        self.probs = probs
+        self.cdf = np.cumsum(probs)
+        self.cdf[-1] = 1.0  # no draw may fall past the end through rounding
+        self.rng = np.random.default_rng(seed)
+
+    def sample(self, shape) -> np.ndarray:
+        """Word ids of the given shape, e.g. ``(batch, K)``."""
+        u = self.rng.random(shape)
+        return np.searchsorted(self.cdf, u, side="right").astype(np.int64)
+
+
+def unigram_table(probs, size: int = 2_000_000) -> np.ndarray:
+    """word2vec's noise table: word ``w`` fills about ``probs[w] * size`` slots, shape ``(size,)``.
+
+    Drawing a noise word is then one random index into the table, the
+    cheapest sampler there is (one memory read per draw); the price is that
+    probabilities are rounded to multiples of ``1 / size``. int32 ids. With
+    the ~10 000-word vocabulary of notebook 03 the rarest word still gets
+    about 55 slots of the default 2 million (rounding under 1%); a small
+    table also stays in the CPU cache, which makes each draw cheaper.
+    """
+    size = _positive_int("size", size)
+    probs = np.asarray(probs, dtype=np.float64)
+    if probs.ndim != 1 or np.any(probs < 0) or not np.isclose(probs.sum(), 1.0):
+        raise ValueError("probs must be a 1-D array of non-negative numbers summing to 1")
+    edges = np.round(np.cumsum(probs) * size).astype(np.int64)
+    return np.repeat(np.arange(len(probs), dtype=np.int32), np.diff(edges, prepend=0))
+
+
+# ------------------------------------------------------------- loss functions
+
+def sigmoid(x):
+    """The logistic function ``s(x) = 1 / (1 + exp(-x))``, computed without overflow."""
+    x = np.asarray(x, dtype=np.float64)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def negative_sampling_loss_and_grads(v_c, u_o, U_neg):
+    """Negative-sampling loss of a batch and its gradients (the reference solution of notebook 02).
+
+    For each example ``b``: ``J_b = -log s(u_o . v_c) - sum_k log s(-u_k . v_c)``;
+    the loss is the mean over the batch.
+
+    v_c: center vectors ``(B, d)``; u_o: context vectors ``(B, d)``;
+    U_neg: noise-word vectors ``(B, K, d)``.
+    Returns ``(loss, grad_v_c, grad_u_o, grad_U_neg)`` with the shapes of the inputs.
+    """
+    v_c, u_o, U_neg = (np.asarray(a, dtype=np.float64) for a in (v_c, u_o, U_neg))
+    if v_c.ndim != 2 or u_o.shape != v_c.shape:
+        raise ValueError(f"v_c and u_o must both have shape (batch, dim), got {v_c.shape} and {u_o.shape}")
+    if U_neg.ndim != 3 or U_neg.shape[0] != v_c.shape[0] or U_neg.shape[2] != v_c.shape[1]:
+        raise ValueError(f"U_neg must have shape (batch, K, dim) = ({v_c.shape[0]}, K, {v_c.shape[1]}), "
+                         f"got {U_neg.shape}")
+    B = len(v_c)
+    s_pos = sigmoid(np.einsum("bd,bd->b", u_o, v_c))          # (B,)   s(u_o . v_c)
+    s_neg = sigmoid(np.einsum("bkd,bd->bk", U_neg, v_c))      # (B, K) s(u_k . v_c)
+    # log s(x) = -log(1 + exp(-x)), written so that large |x| cannot overflow
+    loss = (np.logaddexp(0, -np.einsum("bd,bd->b", u_o, v_c))
+            + np.logaddexp(0, np.einsum("bkd,bd->bk", U_neg, v_c)).sum(axis=1)).mean()
+    grad_v_c = ((s_pos - 1)[:, None] * u_o + np.einsum("bk,bkd->bd", s_neg, U_neg)) / B
+    grad_u_o = (s_pos - 1)[:, None] * v_c / B
+    grad_U_neg = s_neg[:, :, None] * v_c[:, None, :] / B
+    return float(loss), grad_v_c, grad_u_o, grad_U_neg
+
+
+def softmax_loss_and_grads(v_c, o, U):
+    """Skip-gram loss with a full softmax over the vocabulary, and its gradients.
+
+    ``J = -log softmax(U v_c)_o = -u_o . v_c + log sum_w exp(u_w . v_c)``.
+    v_c: ``(d,)``; o: the context word's id; U: all output vectors ``(V, d)``.
+    Returns ``(loss, grad_v_c (d,), grad_U (V, d))``: every row of ``U`` gets a
+    gradient, which is why one step costs O(|V| d).
+    """
+    v_c, U = np.asarray(v_c, dtype=np.float64), np.asarray(U, dtype=np.float64)
+    if v_c.ndim != 1 or U.ndim != 2 or U.shape[1] != v_c.shape[0]:
+        raise ValueError(f"v_c must be (d,) and U (V, d), got {v_c.shape} and {U.shape}")
+    if not 0 <= o < len(U):
+        raise ValueError(f"o must be a word id in [0, {len(U)}), got {o}")
+    scores = U @ v_c
+    scores -= scores.max()
+    y_hat = np.exp(scores) / np.exp(scores).sum()
+    loss = -np.log(y_hat[o])
+    delta = y_hat.copy()
+    delta[o] -= 1                                              # y_hat - y
+    return float(loss), U.T @ delta, np.outer(delta, v_c)
+
+
+def time_softmax_vs_negative_sampling(vocab_sizes, dim: int = 100, K: int = 5,
+                                      repeats: int = 7, seed: int = 0) -> dict:
+    """Median seconds of one loss+gradient evaluation: full softmax vs negative sampling.
+
+    Returns ``{"vocab_sizes": [...], "softmax_s": [...], "negative_s": [...]}``.
+    The softmax time grows with |V|; the negative-sampling time does not.
+    """
+    repeats = _positive_int("repeats", repeats)
+    rng = np.random.default_rng(seed)
+    out = {"vocab_sizes": [], "softmax_s": [], "negative_s": []}
+    for V in vocab_sizes:
+        V = _positive_int("vocab size", V, minimum=K + 1)
+        U = rng.normal(0, 0.1, size=(V, dim))
+        v_c = rng.normal(0, 0.1, size=dim)
+        t_sm, t_ns = [], []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            softmax_loss_and_grads(v_c, 3, U)
+            t1 = time.perf_counter()
+            negs = rng.integers(0, V, size=K)
+            negative_sampling_loss_and_grads(v_c[None], U[3][None], U[negs][None])
+            t2 = time.perf_counter()
+            t_sm.append(t1 - t0)
+            t_ns.append(t2 - t1)
+        out["vocab_sizes"].append(V)
+        out["softmax_s"].append(float(np.median(t_sm)))
+        out["negative_s"].append(float(np.median(t_ns)))
+    return out
+
+
+def pairs_for_display(words, window: int, center: int) -> dict:
+    """What the pair-window widget of notebook 02 shows, as plain data.
+
+    words: the sentence's tokens; center: the position of the center word.
+    Returns ``{"center": word, "context_positions": [...], "pairs": [(center
+    word, context word), ...], "n_pairs_sentence": total pairs in the sentence}``.
+    """
+    window = _positive_int("window", window)
+    if not 0 <= center < len(words):
+        raise ValueError(f"center must be a position in [0, {len(words)}), got {center}")
+    positions = skipgram_pairs(np.arange(len(words)), window)
+    mine = positions[positions[:, 0] == center, 1]
+    return {"center": words[center],
+            "context_positions": [int(p) for p in mine],
+            "pairs": [(words[center], words[p]) for p in mine],
+            "n_pairs_sentence": int(len(positions))}
+
+
+def encode_sentences(sentences, vocab, max_len: int = 10_000) -> list[np.ndarray]:
+    """Word ids of each sentence with out-of-vocabulary words removed, split into pieces of ``max_len``.
+
+    sentences: lists of tokens (e.g. ``corpora.wikipedia_articles()``); vocab:
+    a ``text.Vocab``. Rare words are dropped before windows are formed, as in
+    word2vec and gensim (so the window reaches past them); gensim also cuts
+    sentences at 10 000 words, hence ``max_len``. Returns 1-D int64 arrays.
+    """
+    max_len = _positive_int("max_len", max_len)
+    out = []
+    for tokens in sentences:
+        ids = vocab.encode(tokens)
+        ids = ids[ids != 0]
+        out.extend(ids[i:i + max_len] for i in range(0, len(ids), max_len))
+    return [s for s in out if len(s) > 1]

@@ -1,0 +1,211 @@
+"""Skip-gram and CBOW with negative sampling in PyTorch, and their training loop.
+
+Taught in notebook 03 (word2vec at scale). Both models keep two tables, as in
+notebook 02: ``in_embed`` holds the input ("center") vectors ``v_w`` and
+``out_embed`` the output ("context") vectors ``u_w``. Both are
+``nn.Embedding(sparse=True)``: a batch touches a few hundred rows out of
+thousands, so the gradient is a sparse tensor and plain SGD only updates those
+rows, as word2vec's C code does.
+"""
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from . import word2vec
+
+
+def _check_sizes(vocab_size, dim):
+    for name, value in {"vocab_size": vocab_size, "dim": dim}.items():
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+
+
+def _init_like_word2vec(in_embed: nn.Embedding, out_embed: nn.Embedding, dim: int) -> None:
+    # word2vec's start: small random input vectors, zero output vectors.
+    nn.init.uniform_(in_embed.weight, -0.5 / dim, 0.5 / dim)
+    nn.init.zeros_(out_embed.weight)
+
+
+def negative_sampling_loss(v, U_out) -> torch.Tensor:
+    """Summed negative-sampling loss; column 0 of ``U_out`` is the true word, the rest are noise.
+
+    v: ``(batch, dim)`` (a center vector ``v_c``, or CBOW's context mean ``h``);
+    U_out: ``(batch, 1 + K, dim)``. Returns
+    ``sum_b [-log s(u_o . v) - sum_k log s(-u_k . v)]``.
+    """
+    # one dot product per row; on the CPU this beats bmm on tiny (1 + K) x dim matrices
+    scores = torch.linalg.vecdot(U_out, v.unsqueeze(1))            # (batch, 1 + K)
+    signs = torch.ones_like(scores)
+    signs[:, 1:] = -1                                               # noise words: s(-u_k . v)
+    return -F.logsigmoid(signs * scores).sum()
+
+
+class SkipGram(nn.Module):
+    """Skip-gram: the center word's ``v_c`` scores its context word against ``K`` noise words."""
+
+    def __init__(self, vocab_size: int, dim: int):
+        super().__init__()
+        _check_sizes(vocab_size, dim)
+        self.in_embed = nn.Embedding(vocab_size, dim, sparse=True)
+        self.out_embed = nn.Embedding(vocab_size, dim, sparse=True)
+        _init_like_word2vec(self.in_embed, self.out_embed, dim)
+
+    def forward(self, centers, targets) -> torch.Tensor:
+        """centers: ``(batch,)`` ids; targets: ``(batch, 1 + K)`` ids (context word, then noise words)."""
+        return negative_sampling_loss(self.in_embed(centers), self.out_embed(targets))
+
+
+class CBOW(nn.Module):
+    """CBOW: the mean ``h`` of the context words' ``v_w`` scores the center word against noise words.
+
+    As in word2vec, each context word receives the full gradient of ``h``
+    (not 1/n of it): with the plain mean, the input vectors of CBOW learn
+    several times more slowly than skip-gram's.
+
+    Contexts are padded with id ``vocab_size`` (an extra all-zero row that is
+    never trained), so windows cut by a sentence end or shrunk at random fit
+    in one tensor.
+    """
+
+    def __init__(self, vocab_size: int, dim: int):
+        super().__init__()
+        _check_sizes(vocab_size, dim)
+        self.pad = vocab_size
+        self.in_embed = nn.Embedding(vocab_size + 1, dim, sparse=True, padding_idx=vocab_size)
+        self.out_embed = nn.Embedding(vocab_size, dim, sparse=True)
+        _init_like_word2vec(self.in_embed, self.out_embed, dim)
+        with torch.no_grad():
+            self.in_embed.weight[self.pad].zero_()
+
+    def forward(self, contexts, targets) -> torch.Tensor:
+        """contexts: ``(batch, 2 * window)`` ids, padded; targets: ``(batch, 1 + K)`` (center, then noise)."""
+        n_words = (contexts != self.pad).sum(dim=1, keepdim=True).clamp(min=1)
+        h_sum = self.in_embed(contexts).sum(dim=1)                     # (batch, dim)
+        # h has the value of the mean, but its gradient reaches every context word unscaled
+        # (not divided by n_words), as in word2vec's code and gensim (cbow_mean=1)
+        h = h_sum + (h_sum / n_words - h_sum).detach()
+        return negative_sampling_loss(h, self.out_embed(targets))
+
+    def vectors(self) -> np.ndarray:
+        """The input vectors without the padding row, ``(vocab_size, dim)``."""
+        return self.in_embed.weight[: self.pad].detach().cpu().numpy()
+
+
+def word_vectors(model) -> np.ndarray:
+    """The word vectors a trained model gives (its input table ``v_w``), ``(vocab_size, dim)``."""
+    if isinstance(model, CBOW):
+        return model.vectors()
+    return model.in_embed.weight.detach().cpu().numpy()
+
+
+def make_examples(sentences, keep_prob, architecture: str, window: int, rng):
+    """One epoch of training examples: subsample, then pairs (skip-gram) or windows (CBOW).
+
+    sentences: list of 1-D id arrays (no ``<unk>``); keep_prob: ``(V,)`` from
+    ``word2vec.keep_probabilities``. Returns ``(inputs, outputs)``: skip-gram
+    ``(centers (n,), contexts (n,))``, CBOW ``(contexts (n, 2 * window), centers (n,))``
+    with ``-1`` as padding.
+    """
+    kept = [word2vec.subsample(s, keep_prob, rng) for s in sentences]
+    ids = np.concatenate(kept)
+    sentence_of = np.repeat(np.arange(len(kept)), [len(s) for s in kept])
+    if architecture == "skipgram":
+        pairs = word2vec.corpus_pairs(ids, sentence_of, window, shrink=True, rng=rng)
+        return pairs[:, 0], pairs[:, 1]
+    return word2vec.cbow_windows(ids, window, shrink=True, rng=rng, sentence_of=sentence_of)
+
+
+def train(model, sentences, counts, epochs: int = 5, window: int = 5, negatives: int = 5,
+          sample: float = 1e-3, lr: float = 0.025, min_lr: float = 1e-4, batch_size: int = 4096,
+          seed: int = 0, progress: bool = True, log_every: int = 50,
+          threads: int | None = 1) -> dict:
+    """Train ``model`` (a :class:`SkipGram` or :class:`CBOW`) with SGD, as word2vec does.
+
+    sentences: list of 1-D id arrays with ``<unk>`` (id 0) removed; counts:
+    word counts ``(V,)`` (``Vocab.counts``). Every epoch draws new subsampled
+    text and new shrunk windows; noise words are drawn from unigram^0.75
+    (``word2vec.unigram_table``); the
+    learning rate falls linearly from ``lr`` to ``min_lr``. ``threads``: CPU
+    threads torch may use while training (``None``: leave the setting alone).
+    One is the default because each batch is many tiny operations that gain
+    nothing from more threads, and on a busy machine threads that wait for
+    each other make training many times slower. Returns
+    ``{"losses": mean loss per example over each ``log_every`` batches, "seconds": ...,
+    "words": corpus tokens seen (epochs x corpus length), "words_per_s": ...}``.
+    """
+
+    architecture = {SkipGram: "skipgram", CBOW: "cbow"}.get(type(model))
+    if architecture is None:
+        raise TypeError(f"model must be a SkipGram or CBOW, got {type(model).__name__}")
+    for name, value in {"epochs": epochs, "window": window, "negatives": negatives,
+                        "batch_size": batch_size, "log_every": log_every}.items():
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+    counts = np.asarray(counts, dtype=np.float64).copy()
+    counts[0] = 0                       # <unk> is neither trained nor drawn as noise
+    if len(counts) != model.out_embed.num_embeddings:
+        raise ValueError(f"counts has {len(counts)} entries but the model's vocabulary has "
+                         f"{model.out_embed.num_embeddings}")
+    old_threads = torch.get_num_threads()
+    if threads is not None:
+        torch.set_num_threads(threads)
+    try:
+        return _train(model, architecture, sentences, counts, epochs, window, negatives, sample,
+                      lr, min_lr, batch_size, seed, progress, log_every)
+    finally:
+        torch.set_num_threads(old_threads)
+
+
+def _train(model, architecture, sentences, counts, epochs, window, negatives, sample, lr, min_lr,
+           batch_size, seed, progress, log_every) -> dict:
+    from tqdm.auto import tqdm
+
+    rng = np.random.default_rng(seed)
+    torch.manual_seed(seed)
+    device = model.out_embed.weight.device
+    keep_prob = word2vec.keep_probabilities(counts, sample)
+    noise_table = torch.from_numpy(word2vec.unigram_table(word2vec.noise_distribution(counts))).to(device)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    n_words = sum(len(s) for s in sentences)
+    # a first epoch's size, to plan the learning-rate decay over all steps
+    steps_per_epoch = None
+    history, running, running_n, step = [], 0.0, 0, 0
+    start = time.perf_counter()
+    bar = tqdm(total=epochs * n_words, unit="word", unit_scale=True, disable=not progress,
+               desc=architecture)
+    for epoch in range(epochs):
+        inputs, outputs = make_examples(sentences, keep_prob, architecture, window, rng)
+        if architecture == "cbow":
+            inputs = np.where(inputs < 0, model.pad, inputs)
+        order = torch.from_numpy(rng.permutation(len(outputs)))
+        inputs = torch.from_numpy(inputs)[order].to(device)
+        outputs = torch.from_numpy(outputs)[order].to(device)
+        n_batches = (len(outputs) + batch_size - 1) // batch_size
+        steps_per_epoch = steps_per_epoch or n_batches
+        total_steps = steps_per_epoch * epochs
+        for b in range(n_batches):
+            rows = slice(b * batch_size, (b + 1) * batch_size)
+            x, y = inputs[rows], outputs[rows]
+            slots = torch.randint(len(noise_table), (len(y), negatives), device=device)
+            noise = noise_table[slots].long()                          # (batch, K) noise words
+            targets = torch.cat([y.unsqueeze(1), noise], dim=1)     # (batch, 1 + K)
+            for group in optimizer.param_groups:
+                group["lr"] = max(min_lr, lr * (1 - step / total_steps))
+            loss = model(x, targets)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            running += loss.detach()
+            running_n += len(y)
+            step += 1
+            if step % log_every == 0:          # reading the loss forces a sync; do it rarely
+                history.append(running.item() / running_n)
+                running, running_n = 0.0, 0
+            bar.update(round(n_words * (b + 1) / n_batches) - round(n_words * b / n_batches))
+    bar.close()
+    seconds = time.perf_counter() - start
+    return {"losses": history, "seconds": seconds, "words": epochs * n_words,
+            "words_per_s": epochs * n_words / seconds}

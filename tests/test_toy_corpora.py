@@ -1,0 +1,38 @@
+"""The planted-relations corpus: deterministic, balanced, and its analogies are well formed."""
+import pytest
+
+from course_utils import toy_corpora
+
+
+def test_same_seed_same_corpus_and_other_seed_other_order():
+    assert toy_corpora.planted_corpus(seed=1) == toy_corpora.planted_corpus(seed=1)
+    assert toy_corpora.planted_corpus(seed=1) != toy_corpora.planted_corpus(seed=2)
+
+
+def test_every_relation_word_appears_with_its_role_and_pair_words():
+    sents = toy_corpora.planted_corpus(sentences_per_word=5)
+    assert len(sents) == 3 * 8 * 2 * 5
+    paris = [s for s in sents if "paris" in s]
+    assert len(paris) == 5
+    assert all({"french", "wine"} & set(s) and {"city", "capital", "streets"} & set(s) for s in paris)
+    assert not any("france" in s for s in paris)  # the pair is linked only through shared words
+
+
+def test_analogies():
+    qs = toy_corpora.planted_analogies()
+    assert len(qs) == 3 * 8 * 7 and ("france", "paris", "italy", "rome") in qs
+    assert len(toy_corpora.planted_analogies("gender")) == 56
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"sentences_per_word": 0}, "sentences_per_word must be an int >= 1"),
+    ({"pair_words": 3}, "pair_words <= 2"),
+])
+def test_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        toy_corpora.planted_corpus(**kwargs)
+
+
+def test_unknown_relation():
+    with pytest.raises(ValueError, match="relation must be one of"):
+        toy_corpora.planted_analogies("colour")
