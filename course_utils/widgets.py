@@ -72,3 +72,65 @@ def word_pair_explorer(itos, E, word_i: str, word_j: str, choices=None) -> W.Wid
     pick_j.observe(update, names="value")
     update()
     return W.VBox([W.HBox([pick_i, pick_j]), readout, out])
+
+
+# ---------------------------------------------------------------- notebook 07: vanishing / exploding
+def gradient_flow_summary(result: dict) -> str:
+    """The readout line for one setting (plain text, also printed for the static output)."""
+    import numpy as np
+
+    from . import spectra
+
+    y, T = result["log10_norm"], result["settings"]["T"]
+    if np.isneginf(y[0]):
+        verdict = "exactly zero (ReLU units switched off)"
+    elif y[0] > spectra.LOG10_FLOAT32_MAX:
+        verdict = "EXPLODES past float32"
+    elif y[0] > 1:
+        verdict = "explodes"
+    elif y[0] < -3:
+        verdict = "vanishes"
+    else:
+        verdict = "stays of order 1"
+    return (f"||dh_T/dh_0|| = {spectra.format_pow10(y[0])} over T = {T} steps: {verdict}. "
+            f"spectral radius {result['spectral_radius']:.2f} -> radius^T = "
+            f"{spectra.format_pow10(result['log10_eig_prediction'][0])}; "
+            f"sigma_1 = {result['sigma_1']:.2f}, gamma = {result['gamma']:g} -> bound "
+            f"{spectra.format_pow10(result['log10_bound'][0])}")
+
+
+def gradient_flow_explorer(kind: str = "gaussian", spectral_radius: float = 1.0, T: int = 100,
+                           nonlinearity: str = "tanh", n: int = 64, seed: int = 0) -> W.Widget:
+    """Notebook 07: sliders for W_hh's kind and spectral radius, T and the nonlinearity; plots
+    ``||dh_T/dh_k||`` against k beside the eigenvalues. A thin layer over ``spectra.gradient_flow``."""
+    import traceback
+
+    from . import spectra
+
+    spectra.gradient_flow(kind, spectral_radius, T, nonlinearity, n, seed=seed)  # bad arguments fail here
+    style = {"description_width": "110px"}
+    kind_w = W.Dropdown(options=list(spectra.MATRIX_KINDS), value=kind, description="W_hh kind", style=style)
+    radius_w = W.FloatSlider(value=spectral_radius, min=0.1, max=4.0, step=0.05, description="spectral radius",
+                             continuous_update=False, style=style, readout_format=".2f")
+    T_w = W.IntSlider(value=T, min=5, max=200, step=5, description="T (steps)", continuous_update=False, style=style)
+    nl_w = W.Dropdown(options=list(spectra.NONLINEARITIES), value=nonlinearity, description="nonlinearity",
+                      style=style)
+    readout = W.HTML()
+    readout.add_class("course-readout")
+    out = W.Output(layout=W.Layout(height="430px"))
+
+    def update(_change=None):
+        with out:
+            out.clear_output(wait=True)
+            try:
+                result = spectra.gradient_flow(kind_w.value, radius_w.value, T_w.value, nl_w.value, n, seed=seed)
+                readout.value = "<b>" + html.escape(gradient_flow_summary(result)) + "</b>"
+                plots.show(plots.gradient_flow_figure(result))
+            except Exception as err:  # shown where the learner looks, not swallowed
+                readout.value = f"<b>error:</b> {html.escape(type(err).__name__)}: {html.escape(str(err))}"
+                traceback.print_exc()
+
+    for control in (kind_w, radius_w, T_w, nl_w):
+        control.observe(update, names="value")
+    update()
+    return W.VBox([W.HBox([kind_w, nl_w]), W.HBox([radius_w, T_w]), readout, out])
