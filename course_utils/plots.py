@@ -136,7 +136,7 @@ def error_surface_figure(surface: dict, runs: dict, ax=None):
     w, b = surface["w"], surface["b"]
     shown = ax.contourf(w, b, np.log10(surface["loss"] + 1e-8), levels=30, cmap="Greys")
     ax.figure.colorbar(shown, ax=ax, label=r"$\log_{10}$ loss")
-    for label, (run, style) in runs.items():
+    for i, (label, (run, style)) in enumerate(runs.items()):
         path = run["path"]
         inside = (path[:, 0] >= w[0]) & (path[:, 0] <= w[-1]) & (path[:, 1] >= b[0]) & (path[:, 1] <= b[-1])
         first_out = int(np.argmin(inside)) if not inside.all() else len(path)
@@ -144,7 +144,7 @@ def error_surface_figure(surface: dict, runs: dict, ax=None):
         ax.plot(*path[0], "o", color=style.get("color", "black"), ms=5)
         if first_out < len(path):
             p, q = path[first_out - 1], path[first_out]
-            ax.annotate(f"thrown to ({q[0]:.0f}, {q[1]:.0f})", xy=p, xytext=(p[0] + 1.0, p[1] + 1.5),
+            ax.annotate(f"thrown to ({q[0]:.0f}, {q[1]:.0f})", xy=p, xytext=(p[0] + 1.0, p[1] + 1.2 + 0.45 * i),
                         color=style.get("color", "black"), fontsize=8,
                         arrowprops={"arrowstyle": "<-", "color": style.get("color", "black")})
     ax.set_xlim(w[0], w[-1])
