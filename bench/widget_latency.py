@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from course_utils import plots, spectra  # noqa: E402
+from course_utils import clipping, plots, spectra  # noqa: E402
 
 
 @dataclass
@@ -51,7 +51,20 @@ def _gradient_flow_cases():
     return cases
 
 
-CASES = _gradient_flow_cases()
+def _wall_clipping_cases():
+    surface = spectra.error_surface(w_range=(1.0, 13.0), b_range=(-7.0, 1.0), num=121)  # built once per widget
+    cases = []
+    for start in clipping.WALL_STARTS:
+        for rule in ("norm", "elementwise"):
+            for lr in (0.001, 0.1):
+                kwargs = {"start": start, "clip": rule, "threshold": 5.0, "lr": lr}
+                cases.append(Case("wall_clipping", clipping.wall_experiment, kwargs,
+                                  lambda result, surface=surface: plots.wall_experiment_figure(surface, result),
+                                  "notebook 07, 300 descent steps with and without clipping"))
+    return cases
+
+
+CASES = _gradient_flow_cases() + _wall_clipping_cases()
 
 
 def _time(fn, repeats):
@@ -94,8 +107,7 @@ def main(argv=None):
             row["compute_and_draw"] = _summary(_time(redraw, max(3, args.repeats // 4)))
         rows.append(row)
         s = case.kwargs
-        print(f"{case.widget:>14} {s.get('kind', ''):>10} {s.get('nonlinearity', ''):>8} "
-              f"r={s.get('spectral_radius', ''):<4} compute median {compute['median_ms']:6.1f} ms, "
+        print(f"{case.widget:>14} {' '.join(f'{v}' for v in s.values()):<34} compute median {compute['median_ms']:6.1f} ms, "
               f"p95 {compute['p95_ms']:6.1f} ms"
               + (f" | with redraw median {row['compute_and_draw']['median_ms']:6.1f} ms, "
                  f"p95 {row['compute_and_draw']['p95_ms']:6.1f} ms" if "compute_and_draw" in row else ""))

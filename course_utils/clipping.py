@@ -78,3 +78,39 @@ def descend(loss_and_grad, start, lr: float, steps: int, clip: str = "none", thr
         path.append(theta.copy())
     return {"path": np.array(path), "loss": np.array(losses),
             "grad_norm": np.array(grad_norms), "step_norm": np.array(step_norms)}
+
+
+WALL_STARTS = {"A": (5.0, -6.0), "B": (7.0, -5.0), "C": (12.0, -3.0)}
+
+
+def wall_experiment(start: str = "A", clip: str = "norm", threshold: float = 5.0, lr: float = 0.02,
+                    steps: int = 300) -> dict:
+    """Gradient descent on the one-unit RNN's error surface (notebook 07), with and without clipping.
+
+    start: one of ``WALL_STARTS`` (points from which descent runs into the
+    wall); clip: ``"norm"`` or ``"elementwise"``. Returns ``{"plain": run,
+    "clipped": run, ...}`` (runs as from :func:`descend`) with the largest
+    update of each (``lr * step_norm``), the loss just before and after the
+    largest unclipped step, and the final losses.
+    """
+    from . import spectra
+
+    if start not in WALL_STARTS:
+        raise ValueError(f"start must be one of {', '.join(WALL_STARTS)}; got {start!r}")
+    if clip not in ("norm", "elementwise"):
+        raise ValueError(f"clip must be 'norm' or 'elementwise', got {clip!r}")
+    loss_and_grad = lambda theta: spectra.one_unit_loss_and_grad(theta[0], theta[1])  # noqa: E731
+    plain = descend(loss_and_grad, WALL_STARTS[start], lr, steps)
+    clipped = descend(loss_and_grad, WALL_STARTS[start], lr, steps, clip=clip, threshold=threshold)
+    jump = int(np.argmax(plain["grad_norm"])) if len(plain["grad_norm"]) else 0
+    return {
+        "plain": plain, "clipped": clipped,
+        "largest_update_plain": float(lr * plain["step_norm"].max(initial=0.0)),
+        "largest_update_clipped": float(lr * clipped["step_norm"].max(initial=0.0)),
+        "jump_step": jump,
+        "loss_before_jump": float(plain["loss"][jump]),
+        "loss_after_jump": float(plain["loss"][min(jump + 1, len(plain["loss"]) - 1)]),
+        "final_loss_plain": float(plain["loss"][-1]),
+        "final_loss_clipped": float(clipped["loss"][-1]),
+        "settings": {"start": start, "clip": clip, "threshold": float(threshold), "lr": float(lr), "steps": steps},
+    }

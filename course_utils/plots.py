@@ -119,7 +119,7 @@ def gradient_flow_figure(result: dict):
     ax_eig.set_aspect("equal")
     label_axes(ax_eig, f"spectral radius {result['spectral_radius']:.2f}", "Re", "Im")
     ax_eig.legend(fontsize=7, loc="lower left")
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.92, wspace=0.25)  # tight_layout costs ~0.1 s
     return fig
 
 
@@ -134,7 +134,8 @@ def error_surface_figure(surface: dict, runs: dict, ax=None):
     if ax is None:
         _fig, ax = plt.subplots(figsize=(7.5, 5.2))
     w, b = surface["w"], surface["b"]
-    shown = ax.contourf(w, b, np.log10(surface["loss"] + 1e-8), levels=30, cmap="Greys")
+    shown = ax.imshow(np.log10(surface["loss"] + 1e-8), extent=(w[0], w[-1], b[0], b[-1]), origin="lower",
+                      aspect="auto", cmap="Greys", interpolation="bilinear")  # imshow: fast enough for a widget
     ax.figure.colorbar(shown, ax=ax, label=r"$\log_{10}$ loss")
     for i, (label, (run, style)) in enumerate(runs.items()):
         path = run["path"]
@@ -153,3 +154,20 @@ def error_surface_figure(surface: dict, runs: dict, ax=None):
     label_axes(ax, "One-unit RNN: loss surface and gradient descent", "w", "b")
     ax.legend(fontsize=8, loc="lower left")
     return ax
+
+
+def wall_experiment_figure(surface: dict, result: dict):
+    """The error surface with one start's paths with and without clipping, and their losses (notebook 07).
+    ``result`` comes from ``clipping.wall_experiment``. Returns the figure."""
+    fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [1.3, 1]})
+    s = result["settings"]
+    rule = f"{s['clip']} clipping, c = {s['threshold']:g}"
+    runs = {"no clipping": (result["plain"], {"color": COLORS["rnn"], "lw": 1.6}),
+            rule: (result["clipped"], {"color": COLORS["dense"], "lw": 1.6, "ls": "--"})}
+    error_surface_figure(surface, runs, ax=ax)
+    for label, (run, style) in runs.items():
+        ax_loss.semilogy(run["loss"], label=label, **style)
+    label_axes(ax_loss, f"Loss, learning rate {s['lr']:g}", "step", "loss (log scale)")
+    ax_loss.legend(fontsize=8)
+    fig.subplots_adjust(left=0.06, right=0.98, bottom=0.12, top=0.92, wspace=0.25)  # tight_layout costs ~0.5 s
+    return fig

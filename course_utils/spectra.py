@@ -15,6 +15,7 @@ Everything here is pure NumPy in float64 and returns numbers; drawing and
 widgets live in ``plots`` and ``widgets``. Products are tracked on a log10
 scale, so the widget's extreme settings neither overflow nor print NaN.
 """
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -318,23 +319,34 @@ def one_unit_loss(w, b, T: int = 50, h_0: float = 0.5, target: float = 0.7) -> n
     return (one_unit_states(w, b, T, h_0)[-1] - target) ** 2
 
 
+def _sigmoid_float(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
 def one_unit_loss_and_grad(w: float, b: float, T: int = 50, h_0: float = 0.5, target: float = 0.7):
     """Loss and its gradient ``(dL/dw, dL/db)`` by backpropagation through time, as a ``(2,)`` array.
 
     The backward pass walks ``dL/dh_t`` down from ``t = T``; each step
     multiplies by ``dh_t/dh_{t-1} = w sigmoid'(h_{t-1})``, the one-unit version
-    of the Jacobian product.
+    of the Jacobian product. Plain Python floats: a descent of 300 steps takes
+    milliseconds, fast enough for a widget.
     """
-    h = one_unit_states(w, b, T, h_0)
-    loss = float((h[-1] - target) ** 2)
+    w, b = float(w), float(b)
+    h = [float(h_0)]
+    for _ in range(_check_int("T", T, 1)):
+        h.append(w * _sigmoid_float(h[-1]) + b)
+    loss = (h[-1] - target) ** 2
     g_h = 2.0 * (h[-1] - target)
     g_w = g_b = 0.0
     for t in range(T, 0, -1):
-        s = rho(h[t - 1], "sigmoid")
+        s = _sigmoid_float(h[t - 1])
         g_w += g_h * s
         g_b += g_h
         g_h = g_h * w * s * (1.0 - s)
-    return loss, np.array([float(g_w), float(g_b)])
+    return loss, np.array([g_w, g_b])
 
 
 def error_surface(w_range=(-2.0, 18.0), b_range=(-8.0, 4.0), num: int = 121, T: int = 50,

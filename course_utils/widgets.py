@@ -134,3 +134,50 @@ def gradient_flow_explorer(kind: str = "gaussian", spectral_radius: float = 1.0,
         control.observe(update, names="value")
     update()
     return W.VBox([W.HBox([kind_w, nl_w]), W.HBox([radius_w, T_w]), readout, out])
+
+
+def wall_clipping_summary(result: dict) -> str:
+    """The readout line of the clipping widget (plain text, also printed for the static output)."""
+    s = result["settings"]
+    return (f"largest update: {result['largest_update_plain']:.3g} without clipping, "
+            f"{result['largest_update_clipped']:.3g} with {s['clip']} clipping "
+            f"(lr x c = {s['lr'] * s['threshold']:.3g}); at the wall the unclipped loss went "
+            f"{result['loss_before_jump']:.3g} -> {result['loss_after_jump']:.3g}; final loss "
+            f"{result['final_loss_plain']:.2g} (no clipping) vs {result['final_loss_clipped']:.2g} (clipped)")
+
+
+def wall_clipping_explorer(start: str = "A", clip: str = "norm", threshold: float = 5.0, lr: float = 0.02) -> W.Widget:
+    """Notebook 07: gradient descent into the one-unit RNN's wall, with a clipping rule, threshold and
+    learning rate to choose. A thin layer over ``clipping.wall_experiment``."""
+    import traceback
+
+    from . import clipping, spectra
+
+    clipping.wall_experiment(start, clip, threshold, lr, steps=1)  # bad arguments fail here
+    surface = spectra.error_surface(w_range=(1.0, 13.0), b_range=(-7.0, 1.0), num=121)
+    style = {"description_width": "110px"}
+    start_w = W.Dropdown(options=list(clipping.WALL_STARTS), value=start, description="start", style=style)
+    clip_w = W.Dropdown(options=["norm", "elementwise"], value=clip, description="clipping rule", style=style)
+    c_w = W.FloatLogSlider(value=threshold, base=10, min=-1, max=2, step=0.1, description="threshold c",
+                           continuous_update=False, style=style, readout_format=".2g")
+    lr_w = W.FloatLogSlider(value=lr, base=10, min=-3, max=-1, step=0.1, description="learning rate",
+                            continuous_update=False, style=style, readout_format=".2g")
+    readout = W.HTML()
+    readout.add_class("course-readout")
+    out = W.Output(layout=W.Layout(height="450px"))
+
+    def update(_change=None):
+        with out:
+            out.clear_output(wait=True)
+            try:
+                result = clipping.wall_experiment(start_w.value, clip_w.value, c_w.value, lr_w.value)
+                readout.value = "<b>" + html.escape(wall_clipping_summary(result)) + "</b>"
+                plots.show(plots.wall_experiment_figure(surface, result))
+            except Exception as err:  # shown where the learner looks, not swallowed
+                readout.value = f"<b>error:</b> {html.escape(type(err).__name__)}: {html.escape(str(err))}"
+                traceback.print_exc()
+
+    for control in (start_w, clip_w, c_w, lr_w):
+        control.observe(update, names="value")
+    update()
+    return W.VBox([W.HBox([start_w, clip_w]), W.HBox([c_w, lr_w]), readout, out])

@@ -46,3 +46,17 @@ def test_descend_with_norm_clipping_keeps_every_step_under_the_threshold():
 def test_bad_arguments_are_named(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize("start", list(clipping.WALL_STARTS))
+@pytest.mark.parametrize("rule", ["norm", "elementwise"])
+def test_wall_experiment_bounds_the_clipped_update(start, rule):
+    r = clipping.wall_experiment(start, rule, threshold=2.0, lr=0.02, steps=300)
+    bound = 0.02 * 2.0 * (1 if rule == "norm" else np.sqrt(2))
+    assert r["largest_update_clipped"] <= bound + 1e-12
+    assert r["largest_update_plain"] > 10 * bound  # every start runs into the wall
+
+
+def test_wall_experiment_rejects_unknown_start():
+    with pytest.raises(ValueError, match="start must be one of"):
+        clipping.wall_experiment("Z")

@@ -42,3 +42,14 @@ def test_gradient_flow_explorer_updates_and_survives_the_extremes():
     assert "vanishes" in readout.value and "nan" not in readout.value.lower()
     nl.value = "relu"
     assert "error" not in readout.value
+
+
+def test_wall_clipping_explorer_updates_on_a_new_threshold():
+    box = widgets.wall_clipping_explorer()
+    (start, clip), (c, lr), readout = box.children[0].children, box.children[1].children, box.children[2]
+    before = readout.value
+    assert "norm clipping" in before and "error" not in before
+    c.value = 1.0
+    assert readout.value != before and "(lr x c = 0.02)" in readout.value
+    clip.value, start.value, lr.value = "elementwise", "C", 0.1
+    assert "elementwise" in readout.value and "error" not in readout.value
