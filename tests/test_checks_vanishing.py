@@ -20,10 +20,12 @@ def test_check_spectral_radius(capsys):
 
 
 def test_check_explode_predictions(capsys):
-    assert V.check_explode_predictions({"A": True, "B": False, "C": True})
-    assert not V.check_explode_predictions({"A": True, "B": True, "C": True})
+    assert V.check_explode_predictions(lambda: {"A": True, "B": False, "C": True})
+    assert not V.check_explode_predictions(lambda: {"A": True, "B": True, "C": True})
     assert "grows for a while" in capsys.readouterr().out
-    assert not V.check_explode_predictions(["A"])
+    assert not V.check_explode_predictions(lambda: ["A"])
+    assert not V.check_explode_predictions(_stub)
+    assert "not implemented yet" in capsys.readouterr().out
 
 
 def test_check_clip_by_norm(capsys):

@@ -56,8 +56,11 @@ def measured_explodes() -> dict:
             for name, M in PREDICTION_MATRICES.items()}
 
 
-def check_explode_predictions(answers) -> bool:
-    """Exercise 1b: ``answers = {"A": bool, "B": bool, "C": bool}``: does ``||W^100||`` exceed 1?"""
+def check_explode_predictions(fn) -> bool:
+    """Exercise 1b: ``fn()`` returns ``{"A": bool, "B": bool, "C": bool}``: does ``||W^100||`` exceed 1?"""
+    ok, answers = call_learner(fn, name="predictions")
+    if not ok:
+        return False
     if not isinstance(answers, dict) or set(answers) != set(PREDICTION_MATRICES):
         return report(False, "", f"answers should be a dict with keys {sorted(PREDICTION_MATRICES)} "
                                  "and True (explodes) or False (vanishes) as values.")
