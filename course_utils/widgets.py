@@ -180,3 +180,112 @@ def embedding_explorer(E, itos, word: str = "france", analogy=("man", "king", "w
         box.observe(update, names="value")
     update()
     return W.VBox([word_box, W.HBox([a_box, b_box, c_box]), words_box, readout, out])
+
+
+# ---------------------------------------------------------------- notebook 07: vanishing / exploding
+def gradient_flow_summary(result: dict) -> str:
+    """The readout line for one setting (plain text, also printed for the static output)."""
+    import numpy as np
+
+    from . import spectra
+
+    y, T = result["log10_norm"], result["settings"]["T"]
+    if np.isneginf(y[0]):
+        verdict = "exactly zero (ReLU units switched off)"
+    elif y[0] > spectra.LOG10_FLOAT32_MAX:
+        verdict = "EXPLODES past float32"
+    elif y[0] > 1:
+        verdict = "explodes"
+    elif y[0] < -3:
+        verdict = "vanishes"
+    else:
+        verdict = "stays of order 1"
+    return (f"||dh_T/dh_0|| = {spectra.format_pow10(y[0])} over T = {T} steps: {verdict}. "
+            f"spectral radius {result['spectral_radius']:.2f} -> radius^T = "
+            f"{spectra.format_pow10(result['log10_eig_prediction'][0])}; "
+            f"sigma_1 = {result['sigma_1']:.2f}, gamma = {result['gamma']:g} -> bound "
+            f"{spectra.format_pow10(result['log10_bound'][0])}")
+
+
+def gradient_flow_explorer(kind: str = "gaussian", spectral_radius: float = 1.0, T: int = 100,
+                           nonlinearity: str = "tanh", n: int = 64, seed: int = 0) -> W.Widget:
+    """Notebook 07: sliders for W_hh's kind and spectral radius, T and the nonlinearity; plots
+    ``||dh_T/dh_k||`` against k beside the eigenvalues. A thin layer over ``spectra.gradient_flow``."""
+    import traceback
+
+    from . import spectra
+
+    spectra.gradient_flow(kind, spectral_radius, T, nonlinearity, n, seed=seed)  # bad arguments fail here
+    style = {"description_width": "110px"}
+    kind_w = W.Dropdown(options=list(spectra.MATRIX_KINDS), value=kind, description="W_hh kind", style=style)
+    radius_w = W.FloatSlider(value=spectral_radius, min=0.1, max=4.0, step=0.05, description="spectral radius",
+                             continuous_update=False, style=style, readout_format=".2f")
+    T_w = W.IntSlider(value=T, min=5, max=200, step=5, description="T (steps)", continuous_update=False, style=style)
+    nl_w = W.Dropdown(options=list(spectra.NONLINEARITIES), value=nonlinearity, description="nonlinearity",
+                      style=style)
+    readout = W.HTML()
+    readout.add_class("course-readout")
+    out = W.Output(layout=W.Layout(height="430px"))
+
+    def update(_change=None):
+        with out:
+            out.clear_output(wait=True)
+            try:
+                result = spectra.gradient_flow(kind_w.value, radius_w.value, T_w.value, nl_w.value, n, seed=seed)
+                readout.value = "<b>" + html.escape(gradient_flow_summary(result)) + "</b>"
+                plots.show(plots.gradient_flow_figure(result))
+            except Exception as err:  # shown where the learner looks, not swallowed
+                readout.value = f"<b>error:</b> {html.escape(type(err).__name__)}: {html.escape(str(err))}"
+                traceback.print_exc()
+
+    for control in (kind_w, radius_w, T_w, nl_w):
+        control.observe(update, names="value")
+    update()
+    return W.VBox([W.HBox([kind_w, nl_w]), W.HBox([radius_w, T_w]), readout, out])
+
+
+def wall_clipping_summary(result: dict) -> str:
+    """The readout line of the clipping widget (plain text, also printed for the static output)."""
+    s = result["settings"]
+    return (f"largest update: {result['largest_update_plain']:.3g} without clipping, "
+            f"{result['largest_update_clipped']:.3g} with {s['clip']} clipping "
+            f"(lr x c = {s['lr'] * s['threshold']:.3g}); at the wall the unclipped loss went "
+            f"{result['loss_before_jump']:.3g} -> {result['loss_after_jump']:.3g}; final loss "
+            f"{result['final_loss_plain']:.2g} (no clipping) vs {result['final_loss_clipped']:.2g} (clipped)")
+
+
+def wall_clipping_explorer(start: str = "A", clip: str = "norm", threshold: float = 5.0, lr: float = 0.02) -> W.Widget:
+    """Notebook 07: gradient descent into the one-unit RNN's wall, with a clipping rule, threshold and
+    learning rate to choose. A thin layer over ``clipping.wall_experiment``."""
+    import traceback
+
+    from . import clipping, spectra
+
+    clipping.wall_experiment(start, clip, threshold, lr, steps=1)  # bad arguments fail here
+    surface = spectra.error_surface(w_range=(1.0, 13.0), b_range=(-7.0, 1.0), num=121)
+    style = {"description_width": "110px"}
+    start_w = W.Dropdown(options=list(clipping.WALL_STARTS), value=start, description="start", style=style)
+    clip_w = W.Dropdown(options=["norm", "elementwise"], value=clip, description="clipping rule", style=style)
+    c_w = W.FloatLogSlider(value=threshold, base=10, min=-1, max=2, step=0.1, description="threshold c",
+                           continuous_update=False, style=style, readout_format=".2g")
+    lr_w = W.FloatLogSlider(value=lr, base=10, min=-3, max=-1, step=0.1, description="learning rate",
+                            continuous_update=False, style=style, readout_format=".2g")
+    readout = W.HTML()
+    readout.add_class("course-readout")
+    out = W.Output(layout=W.Layout(height="450px"))
+
+    def update(_change=None):
+        with out:
+            out.clear_output(wait=True)
+            try:
+                result = clipping.wall_experiment(start_w.value, clip_w.value, c_w.value, lr_w.value)
+                readout.value = "<b>" + html.escape(wall_clipping_summary(result)) + "</b>"
+                plots.show(plots.wall_experiment_figure(surface, result))
+            except Exception as err:  # shown where the learner looks, not swallowed
+                readout.value = f"<b>error:</b> {html.escape(type(err).__name__)}: {html.escape(str(err))}"
+                traceback.print_exc()
+
+    for control in (start_w, clip_w, c_w, lr_w):
+        control.observe(update, names="value")
+    update()
+    return W.VBox([W.HBox([start_w, clip_w]), W.HBox([c_w, lr_w]), readout, out])

@@ -27,3 +27,29 @@ def test_word_pair_explorer_updates_on_a_new_word():
 def test_word_pair_explorer_rejects_unknown_words():
     with pytest.raises(ValueError, match="word_j='zebra'"):
         widgets.word_pair_explorer(["<unk>", "cat"], np.eye(2), "cat", "zebra")
+
+
+def test_gradient_flow_explorer_updates_and_survives_the_extremes():
+    box = widgets.gradient_flow_explorer(T=50)
+    (kind, nl), (radius, T), readout = box.children[0].children, box.children[1].children, box.children[2]
+    before = readout.value
+    assert "vanishes" in before or "explodes" in before or "order 1" in before
+    radius.value = 4.0
+    T.value = 200
+    nl.value = "linear"
+    assert readout.value != before and "inf in float32" in readout.value
+    radius.value, nl.value, kind.value = 0.1, "sigmoid", "nonnormal"
+    assert "vanishes" in readout.value and "nan" not in readout.value.lower()
+    nl.value = "relu"
+    assert "error" not in readout.value
+
+
+def test_wall_clipping_explorer_updates_on_a_new_threshold():
+    box = widgets.wall_clipping_explorer()
+    (start, clip), (c, lr), readout = box.children[0].children, box.children[1].children, box.children[2]
+    before = readout.value
+    assert "norm clipping" in before and "error" not in before
+    c.value = 1.0
+    assert readout.value != before and "(lr x c = 0.02)" in readout.value
+    clip.value, start.value, lr.value = "elementwise", "C", 0.1
+    assert "elementwise" in readout.value and "error" not in readout.value

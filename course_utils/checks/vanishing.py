@@ -1,0 +1,129 @@
+"""Checkers for the exercises of notebook 07 (vanishing and exploding gradients)."""
+import numpy as np
+
+from .. import clipping, spectra
+from . import call_learner, compare_arrays, report
+
+# Matrices chosen so that the usual mistakes give a different number from the right one.
+_RADIUS_CASES = {
+    "rotation by 90 degrees, scaled by 2 (eigenvalues +-2i)": np.array([[0.0, -2.0], [2.0, 0.0]]),
+    "diag(-3, 1) (the biggest eigenvalue in size is negative)": np.diag([-3.0, 1.0]),
+    "[[0.5, 10], [0, 0.5]] (non-normal)": np.array([[0.5, 10.0], [0.0, 0.5]]),
+    "a random 6 x 6 Gaussian matrix": np.random.default_rng(7).normal(size=(6, 6)),
+}
+
+
+def check_spectral_radius(fn) -> bool:
+    """Exercise 1: ``fn(W_hh)`` returns ``max |lambda_i|``."""
+    for name, M in _RADIUS_CASES.items():
+        ok, got = call_learner(fn, M.copy(), name="spectral_radius")
+        if not ok:
+            return False
+        try:
+            got = float(got)
+        except (TypeError, ValueError):
+            return report(False, "", f"spectral_radius should return one number, got {type(got).__name__}.")
+        eig = np.linalg.eigvals(M)
+        expected = float(np.max(np.abs(eig)))
+        if np.isclose(got, expected, rtol=1e-6):
+            continue
+        if np.isclose(got, np.linalg.norm(M, ord=2), rtol=1e-6):
+            hint = "that is the largest singular value sigma_1 (np.linalg.norm(W, 2)); use the eigenvalues."
+        elif np.isclose(got, np.max(eig.real), rtol=1e-6):
+            hint = ("eigenvalues can be negative or complex: take their absolute value (np.abs) "
+                    "before the maximum, not the real part.")
+        elif np.isclose(got, np.max(np.abs(M)), rtol=1e-6):
+            hint = "that is the largest entry of W_hh; the radius comes from np.linalg.eigvals(W_hh)."
+        else:
+            hint = "compute np.linalg.eigvals(W_hh) and take the largest absolute value."
+        return report(False, "", f"for {name} you returned {got:.4g}, expected {expected:.4g}: {hint}")
+    return report(True, f"spectral_radius is right on all {len(_RADIUS_CASES)} matrices "
+                        "(complex, negative and non-normal cases included).", "")
+
+
+# The three matrices of the prediction exercise; the truth is measured, not looked up.
+PREDICTION_MATRICES = {
+    "A": np.array([[0.5, -1.2], [1.2, 0.5]]),   # complex eigenvalues 0.5 +- 1.2i: |lambda| = 1.3
+    "B": np.array([[0.9, 5.0], [0.0, 0.9]]),    # sigma_1 about 5.2, but both eigenvalues 0.9
+    "C": np.array([[1.02, 0.0], [0.0, 0.3]]),   # one eigenvalue just above 1
+}
+PREDICTION_STEPS = 100
+
+
+def measured_explodes() -> dict:
+    """``{name: ||W^100|| > 1}`` for the prediction matrices, measured by matrix powers."""
+    return {name: bool(spectra.matrix_power_norms(M, PREDICTION_STEPS)[-1] > 1.0)
+            for name, M in PREDICTION_MATRICES.items()}
+
+
+def check_explode_predictions(fn) -> bool:
+    """Exercise 1b: ``fn()`` returns ``{"A": bool, "B": bool, "C": bool}``: does ``||W^100||`` exceed 1?"""
+    ok, answers = call_learner(fn, name="predictions")
+    if not ok:
+        return False
+    if not isinstance(answers, dict) or set(answers) != set(PREDICTION_MATRICES):
+        return report(False, "", f"answers should be a dict with keys {sorted(PREDICTION_MATRICES)} "
+                                 "and True (explodes) or False (vanishes) as values.")
+    truth = measured_explodes()
+    wrong = [name for name in truth if bool(answers[name]) != truth[name]]
+    if not wrong:
+        return report(True, "all three predictions match the measured ||W^100||: the spectral radius "
+                            "decides the long run, even when sigma_1 > 1 (matrix B).", "")
+    hints = {"A": "A's eigenvalues are complex: their modulus is sqrt(0.5^2 + 1.2^2).",
+             "B": "B has sigma_1 > 1, but both eigenvalues are 0.9: it grows for a while, then decays.",
+             "C": "C has one eigenvalue of 1.02: 1.02^100 is about 7."}
+    return report(False, "", f"{', '.join(wrong)} wrong. " + " ".join(hints[n] for n in wrong))
+
+
+def check_clip_by_norm(fn) -> bool:
+    """Exercise 2: ``fn(g, threshold)`` rescales ``g`` to norm ``threshold`` when ``||g|| >= threshold``."""
+    cases = [(np.array([30.0, -40.0]), 5.0), (np.array([0.3, -0.4]), 5.0),
+             (np.array([3.0, 0.1, -0.2]), 1.0), (np.array([[1.0, 2.0], [2.0, 4.0]]), 2.5)]
+    for i, (g, threshold) in enumerate(cases, start=1):
+        ok, got = call_learner(fn, g.copy(), threshold, name="clip_by_norm")
+        if not ok:
+            return False
+        expected = clipping.clip_by_norm(g, threshold)
+        problem = compare_arrays(got, expected, name=f"clip_by_norm on test case {i}")
+        if problem is None:
+            continue
+        got_arr = np.asarray(got, dtype=float)
+        if got_arr.shape == g.shape and np.allclose(got_arr, clipping.clip_elementwise(g, threshold)):
+            return report(False, "", "that is element-wise clipping (np.clip); norm clipping rescales the "
+                                     "whole vector by threshold / ||g|| and keeps its direction.")
+        if got_arr.shape == g.shape and np.allclose(got_arr, g * threshold / np.linalg.norm(g)):
+            return report(False, "", "a small gradient (norm below the threshold) must be left unchanged; "
+                                     "rescale only when ||g|| >= threshold.")
+        if got_arr.shape == g.shape and np.allclose(got_arr, g * threshold / np.sum(g ** 2)):
+            return report(False, "", "divide by the norm sqrt(sum g_i^2), not by the squared norm.")
+        return report(False, "", problem)
+    return report(True, f"clip_by_norm is correct on all {len(cases)} test cases.", "")
+
+
+def check_step_jacobian(fn) -> bool:
+    """Exercise 3: ``fn(W_hh, a_t, nonlinearity)`` returns ``diag(rho'(a_t)) W_hh``."""
+    rng = np.random.default_rng(3)
+    W_hh, a_t = rng.normal(size=(4, 4)), rng.normal(size=4)
+    for nl in ("tanh", "sigmoid", "relu"):
+        ok, got = call_learner(fn, W_hh.copy(), a_t.copy(), nl, name="step_jacobian")
+        if not ok:
+            return False
+        expected = spectra.step_jacobian(W_hh, a_t, nl)
+        problem = compare_arrays(got, expected, name=f"step_jacobian with {nl}")
+        if problem is None:
+            continue
+        got_arr = np.asarray(got, dtype=float)
+        d = spectra.rho_prime(a_t, nl)
+        if got_arr.shape == W_hh.shape:
+            if np.allclose(got_arr, expected.T):
+                return report(False, "", "the result is transposed: row i should hold the derivatives of "
+                                         "h_t[i], i.e. diag(rho'(a_t)) @ W_hh.")
+            if np.allclose(got_arr, W_hh * d[None, :]):
+                return report(False, "", "you scaled the columns (W_hh @ diag(rho')); the derivative "
+                                         "rho'(a_t[i]) belongs to row i: diag(rho'(a_t)) @ W_hh.")
+            if np.allclose(got_arr, W_hh):
+                return report(False, "", "the factor rho'(a_t) is missing: W_hh alone is the linear case.")
+            if np.allclose(got_arr, spectra.rho(a_t, nl)[:, None] * W_hh):
+                return report(False, "", "you used rho(a_t); the chain rule needs its derivative rho'(a_t).")
+        return report(False, "", problem)
+    return report(True, "step_jacobian is right for tanh, sigmoid and ReLU.", "")

@@ -1,0 +1,49 @@
+"""The notebook-07 checkers: a right answer passes, typical wrong ones get a specific hint, a stub is reported."""
+import numpy as np
+
+from course_utils import clipping, spectra
+from course_utils.checks import vanishing as V
+
+
+def _stub(*_args):
+    raise NotImplementedError
+
+
+def test_check_spectral_radius(capsys):
+    assert V.check_spectral_radius(spectra.spectral_radius)
+    assert not V.check_spectral_radius(lambda W: np.max(np.linalg.eigvals(W).real))
+    assert "absolute value" in capsys.readouterr().out
+    assert not V.check_spectral_radius(lambda W: np.linalg.norm(W, 2))
+    assert "singular value" in capsys.readouterr().out
+    assert not V.check_spectral_radius(_stub)
+    assert "not implemented yet" in capsys.readouterr().out
+
+
+def test_check_explode_predictions(capsys):
+    assert V.check_explode_predictions(lambda: {"A": True, "B": False, "C": True})
+    assert not V.check_explode_predictions(lambda: {"A": True, "B": True, "C": True})
+    assert "grows for a while" in capsys.readouterr().out
+    assert not V.check_explode_predictions(lambda: ["A"])
+    assert not V.check_explode_predictions(_stub)
+    assert "not implemented yet" in capsys.readouterr().out
+
+
+def test_check_clip_by_norm(capsys):
+    assert V.check_clip_by_norm(clipping.clip_by_norm)
+    assert not V.check_clip_by_norm(clipping.clip_elementwise)
+    assert "element-wise" in capsys.readouterr().out
+    assert not V.check_clip_by_norm(lambda g, c: g * c / np.linalg.norm(g))
+    assert "left unchanged" in capsys.readouterr().out
+    assert not V.check_clip_by_norm(_stub)
+    assert "not implemented yet" in capsys.readouterr().out
+
+
+def test_check_step_jacobian(capsys):
+    assert V.check_step_jacobian(spectra.step_jacobian)
+    assert not V.check_step_jacobian(lambda W, a, nl: spectra.step_jacobian(W, a, nl).T)
+    assert "transposed" in capsys.readouterr().out
+    assert not V.check_step_jacobian(lambda W, a, nl: W * spectra.rho_prime(a, nl)[None, :])
+    assert "columns" in capsys.readouterr().out
+    assert not V.check_step_jacobian(lambda W, a, nl: W)
+    assert "missing" in capsys.readouterr().out
+    assert not V.check_step_jacobian(_stub)
