@@ -18,17 +18,24 @@ def _case(seed, B, T, D, H, V):
     return params, x, targets, h0
 
 
-@pytest.mark.parametrize("shape", SHAPES)
+def _normwise(a, b):
+    return np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b))
+
+
+@pytest.mark.parametrize("shape", SHAPES + [(2, 16, 4, 6, 5)])
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_bptt_matches_centred_finite_differences(shape, seed):
+    """Whole-array relative error < 1e-6 (measured ~3e-9); entrywise < 1e-4 (tiny entries meet
+    float64 rounding in the difference quotient, ~1e-10 absolute; measured worst ~4e-6)."""
     params, x, targets, h0 = _case(seed, *shape)
-    loss, grads = rnn.loss_and_grads(params, x, targets, h0)
-    errors = gradients.gradient_check(lambda: rnn.loss_and_grads(params, x, targets, h0)[0],
-                                      params, {n: grads[n] for n in params})
-    assert max(errors.values()) < 1e-6, errors
-    h0_error = gradients.relative_error(
-        grads["h0"], gradients.numerical_gradient(lambda h: rnn.loss_and_grads(params, x, targets, h)[0], h0))
-    assert h0_error < 1e-6
+    loss_fn = lambda: rnn.loss_and_grads(params, x, targets, h0)[0]  # noqa: E731
+    _loss, grads = rnn.loss_and_grads(params, x, targets, h0)
+    for name in params:
+        numeric = gradients.numerical_gradient(lambda _p: loss_fn(), params[name], eps=1e-5)
+        assert gradients.relative_error(grads[name], numeric) < 1e-4, name
+        assert _normwise(grads[name], numeric) < 1e-6, name
+    h0_numeric = gradients.numerical_gradient(lambda h: rnn.loss_and_grads(params, x, targets, h)[0], h0, eps=1e-5)
+    assert _normwise(grads["h0"], h0_numeric) < 1e-6
 
 
 @pytest.mark.parametrize("shape", SHAPES)
@@ -95,7 +102,7 @@ def test_rnn_lm_trains_on_a_repeating_pattern():
     ids = np.tile([1, 2, 3, 4, 2, 1, 4, 3], 100)
     model = rnn.RNNLM(5, embed_dim=8, hidden_size=16)
     before = rnn.evaluate_rnn_lm(model, ids, batch_size=4, window=10)["perplexity"]
-    rnn.train_rnn_lm(model, ids, epochs=8, batch_size=4, window=10, lr=1e-2, progress=False)
+    rnn.train_rnn_lm(model, ids, epochs=4, batch_size=4, window=20, lr=2e-2, progress=False)
     after = rnn.evaluate_rnn_lm(model, ids, batch_size=4, window=10)["perplexity"]
     assert before > 3 and after < 1.5  # the pattern is deterministic given two previous ids
 
