@@ -73,10 +73,17 @@ class NGramLM:
             raise ValueError("sequences is empty: nothing to count")
         return self
 
+    def _last_words(self, context) -> tuple:
+        """The last ``n - 1`` ids of ``context`` as a tuple (the Markov assumption)."""
+        context = tuple(int(w) for w in context)
+        if len(context) < self.n - 1:
+            raise ValueError(f"context must hold at least n - 1 = {self.n - 1} ids, got {len(context)}")
+        return context[len(context) - (self.n - 1):]
+
     def prob(self, context, word: int, k: float = 1.0) -> float:
         """Add-k estimate of ``P(word | context)``; ``context`` holds the last ``n - 1`` ids."""
         k = _check_k(k)
-        context = tuple(context)[len(tuple(context)) - (self.n - 1):] if self.n > 1 else ()
+        context = self._last_words(context)
         seen = self.next_counts.get(context)
         count = seen[word] if seen else 0
         return (count + k) / (self.context_counts.get(context, 0) + k * self.vocab_size)
@@ -84,7 +91,7 @@ class NGramLM:
     def next_word_probs(self, context, k: float = 1.0) -> np.ndarray:
         """The whole distribution ``P(. | context)``, shape ``(vocab_size,)``, summing to 1."""
         k = _check_k(k)
-        context = tuple(context)[len(tuple(context)) - (self.n - 1):] if self.n > 1 else ()
+        context = self._last_words(context)
         probs = np.full(self.vocab_size, k)
         for word, count in self.next_counts.get(context, {}).items():
             probs[word] += count

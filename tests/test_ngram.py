@@ -26,6 +26,7 @@ def test_add_k_distributions_sum_to_one(n, k):
         probs = model.next_word_probs(context, k)
         assert probs.sum() == pytest.approx(1.0)
         assert model.prob(context, 4, k) == pytest.approx(probs[4])
+    assert model.prob((9, 9, 3, 4), 5, 0.1) == model.prob((3, 4)[-(n - 1):] if n > 1 else (), 5, 0.1)
 
 
 def test_add_k_formula_by_hand():
@@ -82,6 +83,7 @@ def test_split_articles_holds_out_whole_documents():
     (lambda: ngram.NGramLM(2, 5, 7, 2), "bos must be an id"),
     (lambda: ngram.NGramLM(2, 5, 1, 2).fit([]), "sequences is empty"),
     (lambda: ngram.NGramLM(2, 5, 1, 2).fit([[3]]).prob((3,), 3, k=0), "k must be a number > 0"),
+    (lambda: ngram.NGramLM(3, 5, 1, 2).fit([[3]]).prob((3,), 3), "at least n - 1 = 2 ids"),
     (lambda: ngram.perplexity([]), "non-empty"),
     (lambda: ngram.perplexity([0.5]), "natural logs"),
     (lambda: ngram.split_articles([1, 2], heldout_every=1), "heldout_every"),
