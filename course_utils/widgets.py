@@ -203,6 +203,7 @@ def gradient_flow_explorer(cases: dict, length: int = 20, max_length: int | None
             readout.value = f"T = {T}. " + " &nbsp;|&nbsp; ".join(parts)
             plots.label_axes(ax, "How far back the last loss reaches", "t", "||dL_T / dh_t||")
             ax.legend()
+            fig.tight_layout()
             plots.show(fig)
 
     slider.observe(update, names="value")
