@@ -171,3 +171,30 @@ def wall_experiment_figure(surface: dict, result: dict):
     ax_loss.legend(fontsize=8)
     fig.subplots_adjust(left=0.06, right=0.98, bottom=0.12, top=0.92, wspace=0.25)  # tight_layout costs ~0.5 s
     return fig
+
+def draw_unrolled_rnn(ax, words, show_outputs: bool = True) -> None:
+    """Draw an RNN unrolled over ``words``: x_t -> h_t -> y_hat_t, with h_{t-1} -> h_t (notebook 05).
+
+    Every horizontal arrow carries the same W_hh and every vertical one the
+    same W_ih (and W_hy): parameter tying, drawn.
+    """
+    ax.axis("off")
+    T = len(words)
+    box = dict(boxstyle="round,pad=0.35", fc="white", lw=1.4)
+    arrow = dict(arrowstyle="->", lw=1.2, color="black")
+    ax.text(-0.9, 1, "h_0 = 0", ha="center", va="center", bbox={**box, "ec": COLORS["neutral"]})
+    for t, word in enumerate(words, start=1):
+        x = 1.6 * (t - 1) + 0.6
+        ax.text(x, 0, f"x_{t}\n'{word}'", ha="center", va="center", bbox={**box, "ec": COLORS["dense"]})
+        ax.text(x, 1, f"h_{t}", ha="center", va="center", bbox={**box, "ec": COLORS["rnn"]})
+        ax.annotate("", (x, 0.8), (x, 0.25), arrowprops=arrow)
+        ax.text(x + 0.08, 0.5, "W_ih", fontsize=8, color=COLORS["dense"])
+        prev = x - 1.6 if t > 1 else -0.9
+        ax.annotate("", (x - 0.3, 1), (prev + (0.3 if t > 1 else 0.55), 1), arrowprops=arrow)
+        ax.text((x + prev) / 2 - 0.2, 1.1, "W_hh", fontsize=8, color=COLORS["rnn"])
+        if show_outputs:
+            ax.text(x, 2, f"ŷ_{t}", ha="center", va="center", bbox={**box, "ec": COLORS["highlight"]})
+            ax.annotate("", (x, 1.8), (x, 1.2), arrowprops=arrow)
+            ax.text(x + 0.08, 1.5, "W_hy", fontsize=8, color=COLORS["highlight"])
+    ax.set_xlim(-1.5, 1.6 * T)
+    ax.set_ylim(-0.5, 2.4 if show_outputs else 1.5)
