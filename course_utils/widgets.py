@@ -388,7 +388,7 @@ def _softmax_rows(z):
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def gradient_flow_explorer(cases: dict, length: int = 20, max_length: int | None = None) -> W.Widget:
+def bptt_gradient_explorer(cases: dict, length: int = 20, max_length: int | None = None) -> W.Widget:
     """``||dL_T/dh_t||`` for each t, for several RNNs, with the sequence length T as a slider (notebook 06).
 
     cases: ``{label: (params, x, targets)}`` with x ``(time, input)``, targets

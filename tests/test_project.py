@@ -57,3 +57,15 @@ def test_environment_yml_and_pyproject_pin_the_same_packages():
 
 def test_environment_yml_installs_the_package():
     assert re.search(r"^\s*-\s*-e\s+\.\s*$", (ROOT / "environment.yml").read_text(), re.M)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "course_utils").rglob("*.py")),
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_module_defines_a_name_twice(path):
+    """A second ``def`` of the same name silently replaces the first (easy to do when merging)."""
+    import ast
+    from collections import Counter
+
+    names = Counter(node.name for node in ast.parse(path.read_text()).body
+                    if isinstance(node, (ast.FunctionDef, ast.ClassDef)))
+    assert not [n for n, c in names.items() if c > 1], f"defined more than once: {names.most_common(3)}"

@@ -85,14 +85,14 @@ def test_rnn_stepper_moves_through_the_sentence():
     assert step.max == 2 and "small" in readout.value
 
 
-def test_gradient_flow_explorer_follows_the_length():
+def test_bptt_gradient_explorer_follows_the_length():
     from course_utils import rnn
     rng = np.random.default_rng(0)
     cases = {"random": (rnn.init_params(3, 4, 5, seed=0), rng.normal(size=(12, 3)), rng.integers(0, 5, 12))}
-    box = widgets.gradient_flow_explorer(cases, length=4)
+    box = widgets.bptt_gradient_explorer(cases, length=4)
     slider, readout = box.children[:2]
     before = readout.value
     slider.value = 10
     assert readout.value != before and "T = 10" in readout.value
     with pytest.raises(ValueError, match="length must be in"):
-        widgets.gradient_flow_explorer(cases, length=50)
+        widgets.bptt_gradient_explorer(cases, length=50)
