@@ -8,6 +8,15 @@ from course_utils import seq_tasks as T
 from course_utils.text import Vocab
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Tiny models train faster on one CPU thread than on several competing for a shared machine."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def test_bio_spans_by_hand():
     assert M.bio_spans(["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "I-LOC"]) == {
         ("PER", 0, 2), ("LOC", 3, 4), ("LOC", 4, 6)}
