@@ -4,7 +4,7 @@
 
 Lengths: the 200 real movie-review sentences and 3000 generated negation reviews (notebook 10).
 Time: forward + backward of one LSTM (32 -> 64) over one epoch of batches of 16, on one CPU
-thread, median of 5 epochs, all three ways measured side by side in one run.
+thread, median of 15 epochs after a warm-up, the three ways interleaved epoch by epoch.
 Prints a table and writes bench/results/bucketing.json.
 """
 import json
@@ -22,21 +22,29 @@ from course_utils.corpora import movie_reviews
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def epoch_seconds(net, lens, bucket, packed, repeats=5):
-    times = []
+def one_epoch(net, lens, bucket, packed, seed):
+    start = time.perf_counter()
+    for index in padding.make_batches(lens, 16, bucket=bucket, seed=seed):
+        batch_lens = torch.tensor([lens[i] for i in index])
+        x = torch.randn(len(index), int(batch_lens.max()), 32)
+        if packed:
+            out = net(pack_padded_sequence(x, batch_lens, batch_first=True, enforce_sorted=False))[0].data
+        else:
+            out = net(x)[0]
+        out.sum().backward()
+    return time.perf_counter() - start
+
+
+def epoch_seconds(net, lens, repeats=15):
+    """Median epoch time of the three ways, interleaved repeat by repeat (after one warm-up epoch each)."""
+    ways = {"s_random": (False, False), "s_bucketed": (True, False), "s_packed_random": (False, True)}
+    for bucket, packed in ways.values():
+        one_epoch(net, lens, bucket, packed, seed=0)
+    times = {name: [] for name in ways}
     for r in range(repeats):
-        start = time.perf_counter()
-        for index in padding.make_batches(lens, 16, bucket=bucket, seed=r):
-            batch_lens = torch.tensor([lens[i] for i in index])
-            x = torch.randn(len(index), int(batch_lens.max()), 32)
-            if packed:
-                x = pack_padded_sequence(x, batch_lens, batch_first=True, enforce_sorted=False)
-                out = net(x)[0].data
-            else:
-                out = net(x)[0]
-            out.sum().backward()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+        for name, (bucket, packed) in ways.items():
+            times[name].append(one_epoch(net, lens, bucket, packed, seed=r))
+    return {name: float(np.median(t)) for name, t in times.items()}
 
 
 def main():
@@ -50,9 +58,7 @@ def main():
         row = {"data": name, "n": len(lens),
                "wasted_random": padding.wasted_fraction(lens, padding.make_batches(lens, 16, bucket=False)),
                "wasted_bucketed": padding.wasted_fraction(lens, padding.make_batches(lens, 16, bucket=True)),
-               "s_random": epoch_seconds(net, lens, False, False),
-               "s_bucketed": epoch_seconds(net, lens, True, False),
-               "s_packed_random": epoch_seconds(net, lens, False, True)}
+               **epoch_seconds(net, lens)}
         row["speedup_bucketed"] = row["s_random"] / row["s_bucketed"]
         rows.append(row)
         print(f"{name:<27} waste random {row['wasted_random']:6.1%} bucketed {row['wasted_bucketed']:6.1%} | "
