@@ -198,3 +198,23 @@ def draw_unrolled_rnn(ax, words, show_outputs: bool = True) -> None:
             ax.text(x + 0.08, 1.5, "W_hy", fontsize=8, color=COLORS["highlight"])
     ax.set_xlim(-1.5, 1.6 * T)
     ax.set_ylim(-0.5, 2.4 if show_outputs else 1.5)
+
+# ---------------------------------------------------------------- notebooks 10-11 (sequence tasks, encoder-decoder)
+def prefix_probability_bars(ax, words, p_positive, title: str = "") -> None:
+    """Bars of P(positive) after each prefix w_1..w_t, with the words under the bars (notebook 10)."""
+    colors = [COLORS["dense"] if p >= 0.5 else COLORS["onehot"] for p in p_positive]
+    ax.bar(range(len(words)), p_positive, color=colors)
+    ax.axhline(0.5, ls="--", color=COLORS["neutral"], lw=1)
+    ax.set_ylim(0, 1)
+    ax.set_xticks(range(len(words)), words, rotation=45, ha="right")
+    label_axes(ax, title or "Prediction after reading each prefix", "", "P(positive)")
+
+
+def accuracy_by_length(ax, by_length: dict, label: str = "", key: str = "exact", train_max: int | None = None) -> None:
+    """Accuracy against source length from ``seq2seq.accuracy_by_length`` (notebook 11)."""
+    lengths = sorted(by_length)
+    ax.plot(lengths, [by_length[L][key] for L in lengths], "o-", label=label or key)
+    if train_max is not None:
+        ax.axvline(train_max + 0.5, ls=":", color=COLORS["neutral"], label="longest training input")
+    ax.set_ylim(-0.02, 1.02)
+    label_axes(ax, "Accuracy against input length", "input length n", "accuracy")

@@ -425,3 +425,73 @@ def bptt_gradient_explorer(cases: dict, length: int = 20, max_length: int | None
     slider.observe(update, names="value")
     update()
     return W.VBox([slider, readout, out])
+
+
+# ---------------------------------------------------------------- notebooks 10-11 (sequence tasks, encoder-decoder)
+def sentiment_stepper(models: dict, vocab, sentence: str) -> W.Widget:
+    """Type a review; see each classifier's P(positive) after every prefix of it (notebook 10).
+
+    models: ``{name: trained seq_models classifier}``; vocab: the ``text.Vocab`` they were trained with.
+    """
+    from . import seq_models, text
+
+    if not models:
+        raise ValueError("models must hold at least one trained classifier")
+    box = W.Text(value=sentence, description="review", layout=W.Layout(width="70%"), continuous_update=False)
+    pick = W.Dropdown(options=list(models), value=list(models)[0], description="model")
+    readout = W.HTML()
+    readout.add_class("course-readout")
+    out = W.Output(layout=W.Layout(height="300px"))
+
+    def update(_change=None):
+        with out:
+            out.clear_output(wait=True)
+            words = text.tokenize(box.value, keep_punct=True)
+            if not words:
+                readout.value = "type a few words"
+                return
+            probs = seq_models.prefix_probabilities(models[pick.value], vocab.encode(words))[:, 1]
+            unknown = [w for w in words if w not in vocab]
+            readout.value = (f"{html.escape(pick.value)}: P(positive) = <b>{probs[-1]:.3f}</b> "
+                             f"({'positive' if probs[-1] >= 0.5 else 'negative'})"
+                             + (f" &nbsp; unknown words: {html.escape(', '.join(unknown))}" if unknown else ""))
+            fig, ax = plt.subplots(figsize=(8, 2.8))
+            plots.prefix_probability_bars(ax, words, probs, title=f"{pick.value}: P(positive) after w_1..w_t")
+            plots.show(fig)
+
+    box.observe(update, names="value")
+    pick.observe(update, names="value")
+    update()
+    return W.VBox([W.HBox([box, pick]), readout, out])
+
+
+def decoder_explorer(model, source: str, n_symbols: int, max_len: int = 30) -> W.Widget:
+    """Type a letter sequence; compare the greedy and beam-search reversals of a seq2seq model (notebook 11)."""
+    from . import seq2seq, seq_tasks
+
+    box = W.Text(value=source, description="input", continuous_update=False)
+    beam = W.IntSlider(value=3, min=1, max=10, description="beam size", continuous_update=False)
+    readout = W.HTML()
+    readout.add_class("course-readout")
+    out = W.Output(layout=W.Layout(height="120px", overflow="auto"))
+
+    def update(_change=None):
+        with out:
+            out.clear_output(wait=True)
+            try:
+                src = seq_tasks.text_to_symbols(box.value, n_symbols)
+            except ValueError as err:  # a typo in the box: say so in the output area, keep the last readout
+                print(f"ValueError: {err}")
+                return
+            rep = seq2seq.decode_report(model, src, target=src[::-1], beam_size=beam.value, max_len=max_len)
+            mark = {True: "&#10004;", False: "&#10008;"}
+            readout.value = (f"n = {len(src)}: greedy <b>{seq_tasks.symbols_to_text(rep['greedy'])}</b> "
+                             f"{mark[rep['greedy_right']]} (log P {rep['greedy_logp']:.2f}) &nbsp;|&nbsp; "
+                             f"beam {beam.value} <b>{seq_tasks.symbols_to_text(rep['beam'])}</b> "
+                             f"{mark[rep['beam_right']]} (log P {rep['beam_logp']:.2f})")
+            print("target:", seq_tasks.symbols_to_text(src[::-1]))
+
+    box.observe(update, names="value")
+    beam.observe(update, names="value")
+    update()
+    return W.VBox([W.HBox([box, beam]), readout, out])

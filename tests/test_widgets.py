@@ -96,3 +96,40 @@ def test_bptt_gradient_explorer_follows_the_length():
     assert readout.value != before and "T = 10" in readout.value
     with pytest.raises(ValueError, match="length must be in"):
         widgets.bptt_gradient_explorer(cases, length=50)
+
+# ----------------------------------------------------------------- notebooks 10-11
+
+def test_sentiment_stepper_updates_on_a_new_sentence_and_model():
+    import torch
+    from course_utils import seq_models, text
+    torch.manual_seed(0)
+    vocab = text.Vocab("the movie was not good bad".split())
+    models = {"last": seq_models.SequenceClassifier(len(vocab), 4, 3),
+              "bi": seq_models.SequenceClassifier(len(vocab), 4, 3, pooling="bi")}
+    box = widgets.sentiment_stepper(models, vocab, "the movie was good")
+    (text_box, pick), readout = box.children[0].children, box.children[1]
+    before = readout.value
+    assert "P(positive)" in before
+    text_box.value = "the movie was not bad at all"
+    assert readout.value != before and "unknown words: at, all" in readout.value
+    before = readout.value
+    pick.value = "bi"
+    assert readout.value != before and "bi:" in readout.value
+    with pytest.raises(ValueError, match="models"):
+        widgets.sentiment_stepper({}, vocab, "x")
+
+
+def test_decoder_explorer_updates_and_shows_bad_input_in_the_output():
+    import torch
+    from course_utils import seq2seq, seq_tasks
+    torch.manual_seed(0)
+    model = seq2seq.Seq2Seq(seq_tasks.N_SPECIALS + 4, 8, 16)
+    box = widgets.decoder_explorer(model, "abc", n_symbols=4, max_len=6)
+    (text_box, beam), readout, out = box.children[0].children, box.children[1], box.children[2]
+    before = readout.value
+    assert "greedy" in before and "n = 3" in before
+    text_box.value = "dcba"
+    assert readout.value != before and "n = 4" in readout.value
+    before = readout.value
+    text_box.value = "xyz"  # not a..d: the error goes to the output area, the readout stays
+    assert readout.value == before

@@ -1,0 +1,124 @@
+"""Checkers for the exercises of notebooks 10 (sequence tasks) and 11 (encoder-decoder)."""
+import numpy as np
+import torch
+
+from .. import padding, seq2seq, seq_models
+from . import call_learner, compare_arrays, report
+
+
+def _array(x):
+    return np.asarray(x.detach().cpu() if hasattr(x, "detach") else x)
+
+
+def check_length_mask(fn) -> bool:
+    """Notebook 10, exercise 1: ``fn(lengths, max_len)`` returns the bool mask ``(batch, max_len)``."""
+    lengths, max_len = torch.tensor([3, 1, 4, 2]), 5
+    ok, got = call_learner(fn, lengths, max_len, name="length_mask")
+    if not ok:
+        return False
+    want = _array(padding.length_mask(lengths, max_len))
+    got = _array(got)
+    if got.shape == want.T.shape and got.shape != want.shape:
+        return report(False, "", f"the mask has shape {got.shape}: rows should be sequences (batch, time).")
+    if got.shape == want.shape and np.array_equal(got.astype(bool), np.arange(max_len)[None] <= lengths.numpy()[:, None]):
+        return report(False, "", "one step too many is marked real: step t is real when t < length (t counts from 0).")
+    if got.shape == want.shape and np.array_equal(got.astype(bool), ~want):
+        return report(False, "", "the mask is inverted: True should mark the real tokens, False the pads.")
+    problem = compare_arrays(got.astype(float), want.astype(float), name="length_mask")
+    if problem:
+        return report(False, "", problem)
+    return report(True, "length_mask marks exactly the real steps of each row.", "")
+
+
+def check_masked_mean(fn) -> bool:
+    """Notebook 10, exercise 2: ``fn(outputs (batch, time, hidden), mask (batch, time))`` -> ``(batch, hidden)``."""
+    g = torch.Generator().manual_seed(3)
+    outputs = torch.randn(3, 5, 4, generator=g)
+    mask = padding.length_mask([5, 2, 3], 5)
+    ok, got = call_learner(fn, outputs, mask, name="masked_mean")
+    if not ok:
+        return False
+    got = _array(got)
+    if got.shape == (3, 4):
+        m = mask.float().unsqueeze(-1)
+        wrong = [(outputs.mean(1), "you averaged over all steps, pads included: divide by each row's length."),
+                 ((outputs * m).sum(1), "you summed the real steps but did not divide by the row's length."),
+                 ((outputs * m).sum(1) / 5, "divide by each row's own length, not by the padded length.")]
+        for w, hint in wrong:
+            if np.allclose(got, _array(w), atol=1e-5):
+                return report(False, "", hint)
+    problem = compare_arrays(got, _array(padding.masked_mean(outputs, mask)), name="masked_mean", atol=1e-5)
+    if problem:
+        return report(False, "", problem)
+    return report(True, "masked_mean averages each row over its real steps only.", "")
+
+
+def check_bio_spans(fn) -> bool:
+    """Notebook 10, exercise 3: ``fn(tags)`` returns the set of entities ``(type, start, end)``, end exclusive."""
+    cases = [["B-PER", "I-PER", "O", "B-LOC"], ["O", "B-LOC", "B-LOC", "I-LOC", "O"],
+             ["B-PER", "I-PER", "I-PER"], ["O", "O"]]
+    for tags in cases:
+        ok, got = call_learner(fn, tags, name="bio_spans")
+        if not ok:
+            return False
+        want = seq_models.bio_spans(tags)
+        try:
+            got = {tuple(s) for s in got}
+        except TypeError:
+            return report(False, "", f"return a set of (type, start, end) tuples, got {type(got).__name__}.")
+        if got != want and got == {(t, s, e - 1) for t, s, e in want}:
+            return report(False, "", "your end positions are inclusive: make end exclusive (one past the last token).")
+        if got != want:
+            return report(False, "", f"for tags {tags} you returned {sorted(got)}, expected {sorted(want)}. "
+                                     "Remember that B- after B- starts a new entity.")
+    return report(True, f"bio_spans is right on all {len(cases)} tag sequences.", "")
+
+
+def check_teacher_forcing_batch(fn) -> bool:
+    """Notebook 11, exercise 1: ``fn(targets)`` returns padded ``(decoder inputs, decoder targets)``."""
+    targets = [[5, 6, 7], [8]]
+    ok, got = call_learner(fn, targets, name="teacher_forcing_batch")
+    if not ok:
+        return False
+    want_in, want_out = (_array(t) for t in seq2seq.teacher_forcing_batch(targets))
+    try:
+        got_in, got_out = (_array(t) for t in got)
+    except (TypeError, ValueError):
+        return report(False, "", "return two tensors: (decoder inputs, decoder targets).")
+    if got_in.shape == want_out.shape and np.array_equal(got_in, want_out) and np.array_equal(got_out, want_in):
+        return report(False, "", "inputs and targets are swapped: the decoder reads <s> y_1.. and predicts y_1 .. </s>.")
+    for name, g, w, hint in (("decoder inputs", got_in, want_in, "they start with BOS and drop nothing."),
+                             ("decoder targets", got_out, want_out, "they end with EOS; pads are PAD (0).")):
+        problem = compare_arrays(g, w, name=name)
+        if problem:
+            return report(False, "", f"{problem} The {name}: {hint}")
+    return report(True, "decoder inputs <s> y_1..y_m and targets y_1..y_m </s>: teacher forcing.", "")
+
+
+def _beam_step_reference(beam_scores, logp, beam_size):
+    total = np.asarray(beam_scores, dtype=float)[:, None] + np.asarray(logp, dtype=float)
+    flat = np.argsort(-total, axis=None, kind="stable")[:beam_size]
+    return [(float(total.flat[f]), int(f // total.shape[1]), int(f % total.shape[1])) for f in flat]
+
+
+def check_beam_step(fn) -> bool:
+    """Notebook 11, exercise 2: ``fn(beam_scores (k,), logp (k, V), beam_size)`` -> best ``(score, beam, token)``."""
+    beam_scores = np.array([-0.1, -2.5, -3.0])
+    logp = np.log(np.array([[0.05, 0.05, 0.5, 0.4], [0.9, 0.05, 0.03, 0.02], [0.97, 0.01, 0.01, 0.01]]))
+    ok, got = call_learner(fn, beam_scores, logp, 3, name="beam_step")
+    if not ok:
+        return False
+    want = _beam_step_reference(beam_scores, logp, 3)
+    try:
+        got = [(float(s), int(b), int(t)) for s, b, t in got]
+    except (TypeError, ValueError):
+        return report(False, "", "return a list of (score, beam index, token) triples, best first.")
+    if [(b, t) for _, b, t in got] == [(b, t) for _, b, t in _beam_step_reference(np.zeros(3), logp, 3)]:
+        return report(False, "", "you ranked by the next token's log-prob alone: add the beam's score so far.")
+    if len(got) != len(want):
+        return report(False, "", f"keep exactly beam_size = 3 candidates, got {len(got)}.")
+    for (gs, gb, gt), (ws, wb, wt) in zip(got, want):
+        if (gb, gt) != (wb, wt) or not np.isclose(gs, ws, atol=1e-6):
+            return report(False, "", f"expected {[(round(s, 3), b, t) for s, b, t in want]}, got "
+                                     f"{[(round(s, 3), b, t) for s, b, t in got]}. Sort by total score, best first.")
+    return report(True, "beam_step keeps the best total scores across all beams and tokens.", "")

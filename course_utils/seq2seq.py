@@ -1,0 +1,202 @@
+"""An RNN encoder-decoder: teacher forcing to train, greedy and beam search to decode (notebook 11).
+
+The encoder reads ``x_1..x_n`` and keeps only its last state ``h_n`` (the
+"thought vector"). The decoder starts from ``h_n``, reads ``<s> y_1 .. y_{i-1}``
+and predicts ``y_i``: during training it reads the *true* previous tokens
+(teacher forcing); at inference it reads its *own* previous predictions.
+Token ids follow :mod:`course_utils.seq_tasks`: 0 = PAD, 1 = BOS, 2 = EOS.
+"""
+import numpy as np
+import torch
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+from . import padding
+from .seq_tasks import BOS, EOS, PAD
+
+
+class Seq2Seq(nn.Module):
+    """GRU encoder -> ``h_n`` -> GRU decoder with a linear output layer ``W_hy``.
+
+    ``forward(src (batch, n), src_lengths (batch,), dec_in (batch, m))`` returns
+    logits ``(batch, m, vocab)``: the teacher-forced scores for each next token.
+    """
+
+    def __init__(self, vocab_size: int, embed_dim: int = 32, hidden_size: int = 64):
+        super().__init__()
+        for name, value in {"vocab_size": vocab_size, "embed_dim": embed_dim, "hidden_size": hidden_size}.items():
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+        if vocab_size <= EOS + 1:
+            raise ValueError(f"vocab_size must leave room for PAD, BOS, EOS and a symbol, got {vocab_size}")
+        self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=PAD)
+        self.encoder = nn.GRU(embed_dim, hidden_size, batch_first=True)
+        self.decoder = nn.GRU(embed_dim, hidden_size, batch_first=True)
+        self.W_hy = nn.Linear(hidden_size, vocab_size)
+
+    def encode(self, src: torch.Tensor, src_lengths: torch.Tensor) -> torch.Tensor:
+        """The thought vector ``h_n``: shape ``(1, batch, hidden)``."""
+        packed = pack_padded_sequence(self.embed(src), src_lengths.cpu(), batch_first=True, enforce_sorted=False)
+        _, h_n = self.encoder(packed)
+        return h_n
+
+    def decode_step(self, y_prev: torch.Tensor, h: torch.Tensor):
+        """One decoder step: previous tokens ``(batch,)``, state ``(1, batch, hidden)`` -> log-probs, new state."""
+        out, h = self.decoder(self.embed(y_prev)[:, None, :], h)
+        return torch.log_softmax(self.W_hy(out[:, 0]), dim=-1), h
+
+    def forward(self, src, src_lengths, dec_in):
+        out, _ = self.decoder(self.embed(dec_in), self.encode(src, src_lengths))
+        return self.W_hy(out)
+
+
+def teacher_forcing_batch(targets):
+    """Decoder inputs ``<s> y_1..y_m`` and targets ``y_1..y_m </s>``, padded: two ``(batch, m + 1)`` tensors."""
+    dec_in, _ = padding.pad_sequences([[BOS, *t] for t in targets], pad_id=PAD)
+    dec_out, _ = padding.pad_sequences([[*t, EOS] for t in targets], pad_id=PAD)
+    return dec_in, dec_out
+
+
+def train_seq2seq(model: Seq2Seq, pairs, epochs: int = 5, batch_size: int = 64, lr: float = 3e-3,
+                  seed: int = 0, device=None, progress: bool = True) -> list[float]:
+    """Teacher-forced training on ``[(source ids, target ids)]``; returns the loss of every batch."""
+    from tqdm.auto import tqdm
+
+    for name, value in {"epochs": epochs, "batch_size": batch_size}.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+    device = device or next(model.parameters()).device
+    model.to(device).train()
+    torch.manual_seed(seed)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    losses = []
+    bar = tqdm(total=epochs * -(-len(pairs) // batch_size), desc="seq2seq", disable=not progress)
+    for epoch in range(epochs):
+        for index in padding.make_batches([len(s) for s, _ in pairs], batch_size, seed=seed + epoch):
+            src, src_len = padding.pad_sequences([pairs[i][0] for i in index])
+            dec_in, dec_out = teacher_forcing_batch([pairs[i][1] for i in index])
+            logits = model(src.to(device), src_len, dec_in.to(device))
+            loss = padding.masked_cross_entropy(logits, dec_out.to(device), (dec_out != PAD).to(device))
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            losses.append(loss.item())
+            bar.update(1)
+            bar.set_postfix(loss=f"{losses[-1]:.3f}")
+    bar.close()
+    model.eval()
+    return losses
+
+
+def _check_max_len(max_len) -> int:
+    if isinstance(max_len, bool) or not isinstance(max_len, int) or max_len < 1:
+        raise ValueError(f"max_len must be an int >= 1, got {max_len!r}")
+    return max_len
+
+
+@torch.no_grad()
+def greedy_decode(model: Seq2Seq, sources, max_len: int = 30) -> list[list[int]]:
+    """Feed back the most probable token at each step, for a batch of sources; stop at ``</s>``.
+
+    Returns the output ids of each source without BOS/EOS.
+    """
+    _check_max_len(max_len)
+    device = next(model.parameters()).device
+    model.eval()
+    src, src_len = padding.pad_sequences(sources)
+    h = model.encode(src.to(device), src_len)
+    y = torch.full((len(sources),), BOS, dtype=torch.long, device=device)
+    steps = []
+    for _ in range(max_len):
+        logp, h = model.decode_step(y, h)
+        y = logp.argmax(-1)
+        steps.append(y)
+    outputs = []
+    for row in torch.stack(steps, dim=1).tolist():
+        outputs.append(row[: row.index(EOS)] if EOS in row else row)
+    return outputs
+
+
+@torch.no_grad()
+def sequence_log_prob(model: Seq2Seq, source, output) -> float:
+    """``log P(output </s> | source)`` under the model (natural log)."""
+    device = next(model.parameters()).device
+    model.eval()
+    src, src_len = padding.pad_sequences([source])
+    dec_in, dec_out = teacher_forcing_batch([output])
+    logp = torch.log_softmax(model(src.to(device), src_len, dec_in.to(device)), dim=-1)[0]
+    return float(logp.gather(1, dec_out.to(device)[0][:, None]).sum())
+
+
+@torch.no_grad()
+def beam_decode(model: Seq2Seq, source, beam_size: int = 3, max_len: int = 30) -> tuple[list[int], float]:
+    """Beam search for one source: keep the ``beam_size`` best partial outputs by total log-prob.
+
+    A hypothesis that emits ``</s>`` is finished; the search stops when the best
+    finished one beats every open one (log-probs only fall as outputs grow).
+    Returns ``(output ids without BOS/EOS, log P(output </s> | source))``; if no
+    hypothesis ends within ``max_len`` steps, the best open one and its log-prob (no ``</s>``).
+    """
+    if isinstance(beam_size, bool) or not isinstance(beam_size, int) or beam_size < 1:
+        raise ValueError(f"beam_size must be an int >= 1, got {beam_size!r}")
+    _check_max_len(max_len)
+    device = next(model.parameters()).device
+    model.eval()
+    src, src_len = padding.pad_sequences([source])
+    h = model.encode(src.to(device), src_len)
+    beams = [([], 0.0)]  # (tokens so far, log-prob); states kept row by row in h
+    finished = []
+    for _ in range(max_len):
+        y_prev = torch.tensor([toks[-1] if toks else BOS for toks, _ in beams], device=device)
+        logp, h = model.decode_step(y_prev, h)
+        total = torch.tensor([s for _, s in beams], device=device)[:, None] + logp
+        best = total.flatten().topk(min(beam_size, total.numel()))
+        kept, rows = [], []
+        for score, flat in zip(best.values.tolist(), best.indices.tolist()):
+            row, token = divmod(flat, logp.shape[1])
+            if token == EOS:
+                finished.append((beams[row][0], score))
+            else:
+                kept.append((beams[row][0] + [token], score))
+                rows.append(row)
+        best_done = max((s for _, s in finished), default=-np.inf)
+        if not kept or best_done >= max(s for _, s in kept):
+            break
+        beams, h = kept, h[:, rows]
+    if not finished:  # no hypothesis ended within max_len: return the best open one
+        finished = beams
+    tokens, score = max(finished, key=lambda f: f[1])
+    return tokens, float(score)
+
+
+def accuracy_by_length(sources, targets, outputs) -> dict:
+    """Exact-match and per-token accuracy grouped by source length.
+
+    Returns ``{length: {"n", "exact", "token"}}``; per-token accuracy compares
+    position by position up to the target length (a missing token is wrong).
+    """
+    if not len(sources) == len(targets) == len(outputs):
+        raise ValueError(f"sources, targets and outputs must have the same length, got "
+                         f"{len(sources)}, {len(targets)}, {len(outputs)}")
+    groups = {}
+    for src, tgt, out in zip(sources, targets, outputs):
+        g = groups.setdefault(len(src), {"n": 0, "exact": 0, "token": 0.0})
+        g["n"] += 1
+        g["exact"] += int(list(out) == list(tgt))
+        g["token"] += np.mean([i < len(out) and out[i] == t for i, t in enumerate(tgt)])
+    return {L: {"n": g["n"], "exact": g["exact"] / g["n"], "token": g["token"] / g["n"]}
+            for L, g in sorted(groups.items())}
+
+
+def decode_report(model: Seq2Seq, source, target=None, beam_size: int = 3, max_len: int = 30) -> dict:
+    """Greedy and beam outputs for one source with their log-probabilities (for the widget of notebook 11).
+
+    ``target`` (optional): the right output, to mark whether each decoder got it.
+    """
+    greedy = greedy_decode(model, [source], max_len=max_len)[0]
+    beam, beam_logp = beam_decode(model, source, beam_size=beam_size, max_len=max_len)
+    return {"greedy": greedy, "greedy_logp": sequence_log_prob(model, source, greedy),
+            "beam": beam, "beam_logp": beam_logp,
+            "greedy_right": None if target is None else greedy == list(target),
+            "beam_right": None if target is None else beam == list(target)}

@@ -1,0 +1,164 @@
+"""Generated sequence tasks, the same from the same seed (notebooks 10 and 11).
+
+- :func:`negation_sentiment`: short reviews whose label depends on word order
+  ("not good" is negative, "not bad at all" is positive); many pairs of
+  sentences share the same bag of words and have opposite labels.
+- :func:`bio_tagging`: sentences with person and place names tagged
+  B-PER / I-PER / B-LOC / I-LOC / O; some names ("jordan", "paris") are a
+  person in one sentence and a place in another, so the tag needs context.
+- :func:`reversal_pairs`: reverse a sequence of symbols, for the encoder-decoder.
+"""
+import numpy as np
+
+POSITIVE = ("good", "great", "fine", "excellent", "fun", "clever")
+NEGATIVE = ("bad", "awful", "poor", "boring", "dull", "weak")
+SUBJECTS = ("the movie", "the film", "the plot", "the acting", "the ending", "the script",
+            "the story of the film", "the music in this movie", "it")
+VERBS = ("was", "is", "seemed", "felt")
+INTENSIFIERS = ("", "", "really", "very", "quite")
+OPENERS = ("", "", "", "honestly ,", "i think", "to be fair ,", "overall ,", "in my opinion")
+LINKS = ("and", ", and", "; also", ". also")
+
+
+def _check_count(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+    return int(value)
+
+
+def _clause(rng, label: int, subject: str | None = None) -> list[str]:
+    negated = bool(rng.integers(2))
+    # the clause must say `label`: a positive word unless it is negated
+    adjective = rng.choice(POSITIVE if (label == 1) != negated else NEGATIVE)
+    words = (subject or rng.choice(SUBJECTS)).split() + [rng.choice(VERBS)]
+    if negated:
+        words.append("not")
+    words += rng.choice(INTENSIFIERS).split() + [adjective]
+    if negated and rng.random() < 0.4:
+        words += ["at", "all"]
+    return words
+
+
+def negation_sentiment(n: int, seed: int = 0, max_clauses: int = 2) -> list[tuple[list[str], int]]:
+    """``n`` generated reviews ``(tokens, label)`` with label 1 = positive, balanced at random.
+
+    Each review has 1..``max_clauses`` clauses that all say the same thing;
+    a clause is negative when it holds a negative word, or a negated positive one.
+    """
+    n = _check_count("n", n)
+    max_clauses = _check_count("max_clauses", max_clauses)
+    rng = np.random.default_rng(seed)
+    data = []
+    for _ in range(n):
+        label = int(rng.integers(2))
+        words = rng.choice(OPENERS).split() + _clause(rng, label)
+        for _ in range(int(rng.integers(max_clauses))):
+            words += rng.choice(LINKS).split() + _clause(rng, label, subject=rng.choice(["it", None]))
+        data.append((words, label))
+    return data
+
+
+def negation_label(tokens) -> int:
+    """The label of a review by the rule the generator uses: each sentiment word, flipped by a
+    preceding "not" in its clause. A ``ValueError`` if there is no sentiment word or the clauses disagree."""
+    votes, negated = set(), False
+    for word in tokens:
+        if word == "not":
+            negated = True
+        elif word in POSITIVE or word in NEGATIVE:
+            votes.add(int((word in POSITIVE) != negated))
+            negated = False
+    if len(votes) != 1:
+        raise ValueError(f"tokens must hold sentiment words that agree, got votes {sorted(votes)} "
+                         f"for {' '.join(tokens)!r}")
+    return votes.pop()
+
+
+# ---------------------------------------------------------------- B-I-O tagging
+TAGS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC")
+FIRST_NAMES = ("anna", "tom", "maria", "lee", "omar", "sofia", "jordan", "paris", "chad", "georgia")
+SURNAMES = ("smith", "garcia", "chen", "novak", "okafor", "berg")
+PLACES = ("london", "lisbon", "new york", "san francisco", "cairo", "oslo", "rio de janeiro",
+          "jordan", "paris", "chad", "georgia")
+AMBIGUOUS = tuple(sorted(set(FIRST_NAMES) & set(PLACES)))
+TEMPLATES = (
+    "PER flew to LOC on monday",
+    "PER met PER in LOC",
+    "we drove from LOC to LOC",
+    "PER said that LOC is lovely",
+    "yesterday PER visited LOC",
+    "LOC welcomed PER last week",
+    "PER lives in LOC with PER",
+    "the train from LOC was late , said PER",
+    "LOC is far from LOC",
+    "PER called PER",
+)
+
+
+def _entity(rng, kind: str) -> list[str]:
+    if kind == "PER":
+        words = [rng.choice(FIRST_NAMES)] + ([rng.choice(SURNAMES)] if rng.random() < 0.5 else [])
+    else:
+        words = rng.choice(PLACES).split()
+    return words
+
+
+def bio_tagging(n: int, seed: int = 0) -> list[tuple[list[str], list[str]]]:
+    """``n`` generated sentences ``(tokens, tags)`` with B-I-O tags for persons and places."""
+    n = _check_count("n", n)
+    rng = np.random.default_rng(seed)
+    data = []
+    for _ in range(n):
+        tokens, tags = [], []
+        for slot in rng.choice(TEMPLATES).split():
+            if slot in ("PER", "LOC"):
+                words = _entity(rng, slot)
+                tokens += words
+                tags += [f"B-{slot}"] + [f"I-{slot}"] * (len(words) - 1)
+            else:
+                tokens.append(slot)
+                tags.append("O")
+        data.append((tokens, tags))
+    return data
+
+
+# ---------------------------------------------------------------- seq2seq
+PAD, BOS, EOS = 0, 1, 2
+N_SPECIALS = 3
+
+
+def reversal_pairs(n: int, min_len: int = 1, max_len: int = 10, n_symbols: int = 10,
+                   seed: int = 0) -> list[tuple[list[int], list[int]]]:
+    """``n`` pairs ``(source, target)``: a random sequence of symbol ids and the same reversed.
+
+    Symbol ids are ``N_SPECIALS .. N_SPECIALS + n_symbols - 1`` (0, 1, 2 are PAD, BOS, EOS);
+    lengths are uniform in ``[min_len, max_len]``. The target carries no BOS/EOS; the model adds them.
+    """
+    n = _check_count("n", n)
+    min_len, max_len = _check_count("min_len", min_len), _check_count("max_len", max_len)
+    n_symbols = _check_count("n_symbols", n_symbols)
+    if max_len < min_len:
+        raise ValueError(f"max_len must be >= min_len={min_len}, got {max_len}")
+    rng = np.random.default_rng(seed)
+    pairs = []
+    for _ in range(n):
+        src = (rng.integers(n_symbols, size=int(rng.integers(min_len, max_len + 1))) + N_SPECIALS).tolist()
+        pairs.append((src, src[::-1]))
+    return pairs
+
+
+def symbols_to_text(ids) -> str:
+    """Show symbol ids as letters (``3 -> 'a'``), specials as ``<pad> <s> </s>``."""
+    names = {PAD: "<pad>", BOS: "<s>", EOS: "</s>"}
+    return " ".join(names.get(int(i), chr(ord("a") + int(i) - N_SPECIALS)) for i in ids)
+
+
+def text_to_symbols(text: str, n_symbols: int = 10) -> list[int]:
+    """Inverse of :func:`symbols_to_text` for letters: ``'c a b' -> [5, 3, 4]``; spaces optional."""
+    letters = [c for c in text.lower() if not c.isspace()]
+    ids = [ord(c) - ord("a") + N_SPECIALS for c in letters]
+    bad = [c for c, i in zip(letters, ids) if not N_SPECIALS <= i < N_SPECIALS + n_symbols]
+    if bad or not ids:
+        last = chr(ord("a") + n_symbols - 1)
+        raise ValueError(f"text must be letters a..{last}, got {text!r}")
+    return ids
