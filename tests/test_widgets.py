@@ -27,3 +27,47 @@ def test_word_pair_explorer_updates_on_a_new_word():
 def test_word_pair_explorer_rejects_unknown_words():
     with pytest.raises(ValueError, match="word_j='zebra'"):
         widgets.word_pair_explorer(["<unk>", "cat"], np.eye(2), "cat", "zebra")
+
+
+# ----------------------------------------------------------------- notebooks 04-06
+
+def test_ngram_explorer_updates_on_n_and_k():
+    from course_utils import ngram
+    train = [[3, 4, 5, 3, 4, 5], [5, 4, 3]]
+    models = {n: ngram.NGramLM(n, 6, 1, 2).fit(train) for n in (1, 2, 3)}
+    box = widgets.ngram_explorer(models, [[3, 4, 5]], ["<unk>", "<s>", "</s>", "a", "b", "c"], n=1, k=0.1)
+    (pick_n, pick_k), readout = box.children[0].children, box.children[1]
+    before = readout.value
+    pick_n.value = 2
+    assert readout.value != before and "n = 2" in readout.value
+    before = readout.value
+    pick_k.value = 1.0
+    assert readout.value != before
+
+
+def test_rnn_stepper_moves_through_the_sentence():
+    import torch
+    from course_utils import rnn, text
+    torch.manual_seed(0)
+    vocab = text.Vocab("the small cat sat on the mat".split())
+    model = rnn.RNNLM(len(vocab), embed_dim=4, hidden_size=6)
+    box = widgets.rnn_stepper(model, vocab, "the small cat")
+    sentence, step, readout = box.children[:3]
+    before = readout.value
+    step.value = 3
+    assert readout.value != before and "cat" in readout.value
+    sentence.value = "cat small"
+    assert step.max == 2 and "small" in readout.value
+
+
+def test_gradient_flow_explorer_follows_the_length():
+    from course_utils import rnn
+    rng = np.random.default_rng(0)
+    cases = {"random": (rnn.init_params(3, 4, 5, seed=0), rng.normal(size=(12, 3)), rng.integers(0, 5, 12))}
+    box = widgets.gradient_flow_explorer(cases, length=4)
+    slider, readout = box.children[:2]
+    before = readout.value
+    slider.value = 10
+    assert readout.value != before and "T = 10" in readout.value
+    with pytest.raises(ValueError, match="length must be in"):
+        widgets.gradient_flow_explorer(cases, length=50)

@@ -1,0 +1,89 @@
+"""Batching one long id sequence into windows for truncated backpropagation through time.
+
+Taught in notebooks 05 and 06; reused by the character LM (notebook 09). The
+sequence is cut into ``batch`` equal streams laid side by side; window ``i``
+covers steps ``[i * window, (i + 1) * window)`` of every stream, so row ``b``
+of window ``i + 1`` continues exactly where row ``b`` of window ``i`` stopped.
+The hidden state can therefore be carried from window to window (stateful),
+detached in between so the gradient stops at the window's edge::
+
+    h = None
+    for x, y in bptt_windows(ids, batch_size=32, window=35):
+        h = detach_state(h)
+        logits, h = model(x, h)
+"""
+import math
+
+import numpy as np
+import torch
+
+
+def _check_positive_int(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+    return int(value)
+
+
+def _as_ids(ids) -> np.ndarray:
+    if torch.is_tensor(ids):
+        ids = ids.detach().cpu().numpy()
+    ids = np.asarray(ids)
+    if ids.ndim != 1:
+        raise ValueError(f"ids must be a 1-D sequence of ids, got shape {ids.shape}")
+    if ids.size and not np.issubdtype(ids.dtype, np.integer):
+        raise TypeError(f"ids must be integers, got dtype {ids.dtype}")
+    return ids.astype(np.int64, copy=False)
+
+
+def batchify(ids, batch_size: int) -> np.ndarray:
+    """Lay ``ids`` out as ``batch_size`` contiguous streams: shape ``(batch, steps)``.
+
+    The tail that does not fill a whole column is dropped (fewer than
+    ``batch_size`` ids). Row ``b`` is ``ids[b * steps:(b + 1) * steps]``.
+    """
+    ids = _as_ids(ids)
+    batch_size = _check_positive_int("batch_size", batch_size)
+    steps = len(ids) // batch_size
+    if steps < 2:
+        raise ValueError(f"ids is too short ({len(ids)} ids) for batch_size={batch_size}: "
+                         "each stream needs at least 2 ids (an input and its target)")
+    return ids[: batch_size * steps].reshape(batch_size, steps)
+
+
+def num_windows(n_ids: int, batch_size: int, window: int) -> int:
+    """How many windows :func:`bptt_windows` yields for ``n_ids`` ids."""
+    window = _check_positive_int("window", window)
+    steps = n_ids // _check_positive_int("batch_size", batch_size)
+    return max(0, math.ceil((steps - 1) / window))
+
+
+def bptt_windows(ids, batch_size: int, window: int, device=None):
+    """Yield ``(x, y)`` pairs of int64 tensors of shape ``(batch, time)``, ``time <= window``.
+
+    ``y`` is ``x`` shifted one step ahead in each stream (the next id to
+    predict). The last window may be shorter. Tensors go to ``device``
+    (default CPU).
+    """
+    window = _check_positive_int("window", window)
+    streams = torch.from_numpy(batchify(ids, batch_size))
+    if device is not None:
+        streams = streams.to(device)
+    steps = streams.shape[1]
+    for start in range(0, steps - 1, window):
+        stop = min(start + window, steps - 1)
+        yield streams[:, start:stop], streams[:, start + 1:stop + 1]
+
+
+def detach_state(state):
+    """Cut the graph behind a hidden state (``None``, a tensor, or a tuple such as an LSTM's ``(h, c)``).
+
+    The values are kept (the next window starts where this one stopped); the
+    gradient no longer flows into earlier windows.
+    """
+    if state is None:
+        return None
+    if torch.is_tensor(state):
+        return state.detach()
+    if isinstance(state, (tuple, list)):
+        return type(state)(detach_state(s) for s in state)
+    raise TypeError(f"state must be None, a tensor or a tuple of tensors, got {type(state).__name__}")

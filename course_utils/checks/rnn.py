@@ -1,0 +1,158 @@
+"""Checkers for the exercises of notebooks 05 (recurrent networks) and 06 (BPTT by hand)."""
+import numpy as np
+
+from .. import rnn
+from . import call_learner, check_function, compare_arrays, report
+
+
+def _step_reference(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
+    return np.tanh(x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh)
+
+
+def check_rnn_step(fn) -> bool:
+    """Notebook 05, exercise 1: ``fn(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)`` returns ``h_t`` ``(batch, hidden)``."""
+    rng = np.random.default_rng(5)
+    B, D, H = 3, 4, 5
+    args = (rng.normal(size=(B, D)), rng.normal(size=(B, H)), rng.normal(size=(H, D)) * 0.5,
+            rng.normal(size=(H, H)) * 0.5, rng.normal(size=H), rng.normal(size=H))
+    ok, got = call_learner(fn, *args, name="rnn_step")
+    if not ok:
+        return False
+    x_t, h_prev, W_ih, W_hh, b_ih, b_hh = args
+    a = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return report(False, "", f"rnn_step should return an array, got {type(got).__name__}.")
+    diagnoses = [
+        (a, "you return the pre-activation a_t: apply tanh to it."),
+        (np.tanh(x_t @ W_ih.T + b_ih + b_hh), "h_t does not depend on h_prev: add W_hh h_{t-1}."),
+        (np.tanh(x_t @ W_ih.T + b_ih + h_prev @ W_hh + b_hh),
+         "W_hh is used transposed: with rows as batch items, h_prev @ W_hh.T computes W_hh h_{t-1}."),
+        (np.tanh(x_t @ W_ih.T + h_prev @ W_hh.T), "the biases b_ih and b_hh are missing."),
+    ]
+    for wrong, hint in diagnoses:
+        if got.shape == wrong.shape and np.allclose(got, wrong):
+            return report(False, "", hint)
+    cases = [args, tuple(np.asarray(a_, dtype=float)[:1] if i < 2 else a_ for i, a_ in enumerate(args))]
+    return check_function(fn, _step_reference, cases, name="rnn_step")
+
+
+def check_teacher_forcing_pairs(fn) -> bool:
+    """Notebook 05, exercise 2: ``fn(ids)`` returns ``(inputs, targets)`` for teacher forcing."""
+    ids = np.array([7, 3, 9, 2, 5])
+    ok, got = call_learner(fn, ids, name="teacher_forcing_pairs")
+    if not ok:
+        return False
+    try:
+        inputs, targets = (np.asarray(part) for part in got)
+    except (TypeError, ValueError):
+        return report(False, "", "return two arrays: (inputs, targets).")
+    if np.array_equal(inputs, ids[1:]) and np.array_equal(targets, ids[:-1]):
+        return report(False, "", "inputs and targets are swapped: the model reads w_t and predicts w_{t+1}.")
+    if np.array_equal(inputs, targets):
+        return report(False, "", "targets equal inputs: the model would learn to copy. Shift targets by one.")
+    for name, part, want in (("inputs", inputs, ids[:-1]), ("targets", targets, ids[1:])):
+        problem = compare_arrays(part, want, name=name)
+        if problem:
+            return report(False, "", problem + " Inputs are all ids but the last; targets all but the first.")
+    return report(True, "inputs w_1..w_{T-1} predict targets w_2..w_T: teacher forcing pairs.", "")
+
+
+def _backward_variant(params, cache, dlogits, recurrent=True, tanh_grad=True):
+    """BPTT with one piece left out: what a learner gets with a common mistake."""
+    x, h = cache["x"], cache["h"]
+    grads = {n: np.zeros_like(params[n]) for n in rnn.PARAM_NAMES}
+    dh_next = np.zeros_like(h[:, 0])
+    for t in reversed(range(x.shape[1])):
+        grads["W_hy"] += dlogits[:, t].T @ h[:, t + 1]
+        grads["b_y"] += dlogits[:, t].sum(0)
+        dh = dlogits[:, t] @ params["W_hy"] + (dh_next if recurrent else 0)
+        da = dh * (1 - h[:, t + 1] ** 2) if tanh_grad else dh
+        grads["W_ih"] += da.T @ x[:, t]
+        grads["W_hh"] += da.T @ h[:, t]
+        grads["b_ih"] += da.sum(0)
+        grads["b_hh"] += da.sum(0)
+        dh_next = da @ params["W_hh"]
+    return grads
+
+
+def _bptt_case(seed, B=2, T=5, D=3, H=4, V=6):
+    rng = np.random.default_rng(seed)
+    params = rnn.init_params(D, H, V, seed=seed, scale=0.8)
+    x = rng.normal(size=(B, T, D))
+    targets = rng.integers(0, V, size=(B, T))
+    logits, cache = rnn.rnn_forward(params, x)
+    _loss, dlogits = rnn.cross_entropy(logits, targets)
+    return params, cache, dlogits
+
+
+def check_rnn_backward(fn) -> bool:
+    """Notebook 06, exercise 1: ``fn(params, cache, dlogits)`` returns the gradients of all six parameters."""
+    for seed in (0, 1):
+        params, cache, dlogits = _bptt_case(seed)
+        ok, got = call_learner(fn, params, {k: v.copy() for k, v in cache.items()}, dlogits.copy(),
+                               name="rnn_backward")
+        if not ok:
+            return False
+        if isinstance(got, tuple):
+            got = got[0]  # (grads, dh) is fine too
+        if not isinstance(got, dict):
+            return report(False, "", f"return a dict of gradients {{'W_ih': ..., ...}}, got {type(got).__name__}.")
+        missing = [n for n in rnn.PARAM_NAMES if n not in got]
+        if missing:
+            return report(False, "", f"the gradients of {missing} are missing from the dict you return.")
+        expected, _dh = rnn.rnn_backward(params, cache, dlogits)
+        wrong = [n for n in rnn.PARAM_NAMES if compare_arrays(got[n], expected[n], atol=1e-8, rtol=1e-6)]
+        if not wrong:
+            continue
+        for variant, hint in (
+                (dict(recurrent=False), "the gradient arriving from h_{t+1} is missing: dL/dh_t = "
+                                        "W_hy^T dL/do_t + (the gradient passed back from step t+1)."),
+                (dict(tanh_grad=False), "the tanh derivative is missing: multiply dL/dh_t by (1 - h_t**2) "
+                                        "to get dL/da_t."),
+        ):
+            alt = _backward_variant(params, cache, dlogits, **variant)
+            if all(compare_arrays(got[n], alt[n], atol=1e-8, rtol=1e-6) is None for n in rnn.PARAM_NAMES):
+                return report(False, "", hint)
+        for n in wrong:
+            g = np.asarray(got[n], dtype=float)
+            if g.shape == expected[n].shape and np.allclose(g, -expected[n]):
+                return report(False, "", f"d{n} has the wrong sign.")
+            if g.T.shape == expected[n].shape and g.ndim == 2 and np.allclose(g.T, expected[n]):
+                return report(False, "", f"d{n} is transposed: it must have the shape of {n}, "
+                                         f"{expected[n].shape}.")
+        if wrong == ["W_hy", "b_y"] or set(wrong) <= {"W_hy", "b_y"}:
+            return report(False, "", "the output-layer gradients are off: dW_hy = sum_t dL/do_t^T h_t.")
+        return report(False, "", f"these gradients are not right: {wrong}. "
+                                 + compare_arrays(got[wrong[0]], expected[wrong[0]], name=f"d{wrong[0]}",
+                                                  atol=1e-8, rtol=1e-6))
+    return report(True, "all six gradients match the reference on two random RNNs: your BPTT is right.", "")
+
+
+def _softmax_ce_grad(logits, targets):
+    return rnn.cross_entropy(logits, targets)[1]
+
+
+def check_softmax_grad(fn) -> bool:
+    """Notebook 06, exercise 2: ``fn(logits, targets)`` returns ``dL/do_t = softmax(o_t) - onehot(y_t)``."""
+    rng = np.random.default_rng(3)
+    logits, targets = rng.normal(size=(2, 3, 4)), rng.integers(0, 4, size=(2, 3))
+    expected = _softmax_ce_grad(logits, targets)
+    ok, got = call_learner(fn, logits.copy(), targets, name="softmax_grad")
+    if not ok:
+        return False
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return report(False, "", f"return an array shaped like logits, got {type(got).__name__}.")
+    if got.shape == expected.shape:
+        if np.allclose(got, -expected):
+            return report(False, "", "the sign is flipped: it is softmax - onehot (we minimise -log p).")
+        probs = expected.copy()
+        b, t = np.meshgrid(np.arange(2), np.arange(3), indexing="ij")
+        probs[b, t, targets] += 1
+        if np.allclose(got, probs):
+            return report(False, "", "that is softmax(o_t) alone: subtract 1 at the target word.")
+    cases = [(logits, targets), (rng.normal(size=(1, 5, 3)) * 30, rng.integers(0, 3, size=(1, 5)))]
+    return check_function(fn, _softmax_ce_grad, cases, name="softmax_grad")

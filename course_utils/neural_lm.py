@@ -1,0 +1,112 @@
+"""A feed-forward neural language model in the style of Bengio et al. (2003).
+
+Taught in notebook 04. The last ``n - 1`` words are looked up in one shared
+table ``C`` (rows are words), concatenated, passed through a tanh hidden layer
+and a softmax over the vocabulary::
+
+    x = [C(w_{t-n+1}); ...; C(w_{t-1})]      (n-1) * embed_dim numbers
+    h = tanh(H x + d)
+    P(w_t | context) = softmax(U h + b)
+
+Similar words get similar rows of ``C``, so what is learned about one context
+carries over to contexts never seen in training: the answer to n-gram sparsity.
+"""
+import math
+
+import numpy as np
+import torch
+from torch import nn
+
+from .ngram import padded
+
+
+def context_windows(sequences, n: int, bos: int, eos: int):
+    """Every ``(context, next word)`` of the padded sequences as arrays.
+
+    Returns ``(X, y)``: X int64 ``(examples, n - 1)``, y int64 ``(examples,)``;
+    the same positions the n-gram model of :mod:`course_utils.ngram` predicts.
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+        raise ValueError(f"n must be an int >= 2 (the model needs at least one context word), got {n!r}")
+    rows = []
+    for seq in sequences:
+        ids = np.array(padded(seq, n, bos, eos), dtype=np.int64)
+        rows.append(np.lib.stride_tricks.sliding_window_view(ids, n))
+    if not rows:
+        raise ValueError("sequences is empty")
+    windows = np.concatenate(rows)
+    return windows[:, :-1].copy(), windows[:, -1].copy()
+
+
+class NeuralLM(nn.Module):
+    """Bengio-2003-style LM: embeddings of the last ``context`` words -> tanh layer -> logits.
+
+    ``forward(X)`` takes ids ``(batch, context)`` and returns logits
+    ``(batch, vocab_size)`` (softmax is applied in the loss).
+    """
+
+    def __init__(self, vocab_size: int, context: int, embed_dim: int = 64, hidden: int = 128):
+        super().__init__()
+        for name, value in {"vocab_size": vocab_size, "context": context,
+                            "embed_dim": embed_dim, "hidden": hidden}.items():
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+        self.context = context
+        self.C = nn.Embedding(vocab_size, embed_dim)
+        self.hidden = nn.Linear(context * embed_dim, hidden)
+        self.out = nn.Linear(hidden, vocab_size)
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        if X.dim() != 2 or X.shape[1] != self.context:
+            raise ValueError(f"X must have shape (batch, {self.context}), got {tuple(X.shape)}")
+        x = self.C(X).flatten(start_dim=1)  # concatenate the context embeddings
+        return self.out(torch.tanh(self.hidden(x)))
+
+
+def train_neural_lm(model: NeuralLM, X, y, epochs: int = 1, batch_size: int = 256,
+                    lr: float = 2e-3, seed: int = 0, device=None, progress: bool = True) -> list[float]:
+    """Minibatch Adam on the mean cross-entropy; returns the loss of every batch (nats per token)."""
+    from tqdm.auto import tqdm
+
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be an int >= 1, got {epochs!r}")
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same length, got {len(X)} and {len(y)}")
+    device = device or next(model.parameters()).device
+    model.to(device).train()
+    X, y = torch.as_tensor(X).to(device), torch.as_tensor(y).to(device)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    gen = torch.Generator().manual_seed(seed)
+    losses = []
+    steps = math.ceil(len(X) / batch_size)
+    bar = tqdm(total=epochs * steps, desc="neural LM", disable=not progress)
+    for _epoch in range(epochs):
+        order = torch.randperm(len(X), generator=gen).to(device)
+        for i in range(steps):
+            idx = order[i * batch_size:(i + 1) * batch_size]
+            loss = nn.functional.cross_entropy(model(X[idx]), y[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+            if i % 50 == 0:
+                bar.set_postfix(loss=f"{loss.item():.3f}")
+            bar.update(1)
+    bar.close()
+    return losses
+
+
+@torch.no_grad()
+def evaluate_neural_lm(model: NeuralLM, X, y, batch_size: int = 4096, device=None) -> dict:
+    """Held-out ``{"tokens", "nats_per_token", "bits_per_token", "perplexity"}``."""
+    device = device or next(model.parameters()).device
+    model.to(device).eval()
+    X, y = torch.as_tensor(X), torch.as_tensor(y)
+    total = 0.0
+    for i in range(0, len(X), batch_size):
+        logits = model(X[i:i + batch_size].to(device))
+        total += nn.functional.cross_entropy(logits, y[i:i + batch_size].to(device), reduction="sum").item()
+    model.train()
+    nats = total / len(X)
+    return {"tokens": int(len(X)), "nats_per_token": nats, "bits_per_token": nats / math.log(2),
+            "perplexity": math.exp(nats)}
