@@ -275,3 +275,25 @@ def _jacobian_norms(states):
         J = torch.stack([torch.zeros_like(states[k][0]) if r[k] is None else r[k][0] for r in rows])
         norms.append(torch.linalg.matrix_norm(J, ord=2).item())
     return np.array(norms)
+
+
+def cell_state_with_fixed_gates(f: float, i: float, o: float, g) -> dict:
+    """Run ``c_t = f c_{t-1} + i g_t``, ``h_t = o tanh(c_t)`` with constant gates (the gate widget, notebook 08).
+
+    f, i, o: gate values in [0, 1]; g: the candidates ``g_t`` for t = 1..T.
+    Returns ``{"c": (T,), "h": (T,)}`` numpy arrays, starting from ``c_0 = 0``.
+    """
+    import numpy as np
+
+    for name, value in {"f": f, "i": i, "o": o}.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise ValueError(f"{name} must be a gate value in [0, 1], got {value!r}")
+    g = np.asarray(g, dtype=np.float64)
+    if g.ndim != 1 or len(g) < 1:
+        raise ValueError(f"g must be a non-empty 1-D sequence of candidates, got shape {g.shape}")
+    c, cs = 0.0, []
+    for g_t in g:
+        c = f * c + i * g_t
+        cs.append(c)
+    cs = np.array(cs)
+    return {"c": cs, "h": o * np.tanh(cs)}

@@ -67,3 +67,47 @@ def show(fig=None) -> None:
     fig = fig or plt.gcf()
     plt.show()
     plt.close(fig)
+
+
+# ---------------------------------------------------------------- notebooks 08-09 (LSTM/GRU, char LM)
+
+def kind_color(label: str) -> str:
+    """The course colour of ``"rnn"``, ``"lstm"`` or ``"gru"`` found in a label (neutral otherwise)."""
+    low = label.lower()
+    for kind in ("lstm", "gru", "rnn"):
+        if kind in low:
+            return COLORS[kind]
+    return COLORS["neutral"]
+
+
+def adding_curves(ax, results: dict, baseline: float, length: int) -> None:
+    """Held-out MSE vs training step for each model on the adding problem, with the trivial baseline."""
+    for kind, res in results.items():
+        ax.plot(res["steps"], res["mse"], marker="o", ms=3, color=kind_color(kind), label=kind.upper())
+    ax.axhline(baseline, ls="--", color=COLORS["neutral"], label=f"always predict 1 (MSE {baseline:.3f})")
+    ax.set_yscale("log")
+    label_axes(ax, f"Adding problem, T = {length}", "training step", "held-out MSE (log scale)")
+    ax.legend()
+
+
+def gradient_flow(ax, norms: dict, title: str = "How much h_T depends on earlier states") -> None:
+    """``||dh_T/dh_k||`` (or ``dc_T/dc_k``) against k on a log axis, one line per model."""
+    for label, values in norms.items():
+        T = len(values)
+        ax.semilogy(range(1, T + 1), values, marker="o", ms=2, color=kind_color(label),
+                    ls="--" if "c_T" in label else "-", label=label)
+    label_axes(ax, title, "k", "spectral norm of the Jacobian")
+    ax.legend(fontsize=8)
+
+
+def temperature_bars(ax, chars, probs_by_T: dict) -> None:
+    """Next-character probabilities under a few temperatures, side by side."""
+    import numpy as np
+
+    x = np.arange(len(chars))
+    width = 0.8 / max(1, len(probs_by_T))
+    for j, (T, p) in enumerate(probs_by_T.items()):
+        ax.bar(x + j * width, p, width=width, label=f"T = {T:g}")
+    ax.set_xticks(x + width * (len(probs_by_T) - 1) / 2, [repr(c)[1:-1] for c in chars])
+    label_axes(ax, "softmax(z / T) for the next character", "character", "probability")
+    ax.legend()

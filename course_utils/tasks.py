@@ -77,3 +77,64 @@ def copy_memory_baseline(delay: int, n_symbols: int = 8, n_copy: int = 10) -> fl
     """Cross-entropy per step (nats) of guessing blanks, then uniformly among the symbols."""
     delay = _check_int("delay", delay, 1)
     return n_copy * math.log(n_symbols) / (delay + 2 * n_copy)
+
+
+class AddingModel(torch.nn.Module):
+    """One recurrent layer (torch's ``nn.RNN``/``nn.LSTM``/``nn.GRU``) reading ``(batch, time, 2)``; a linear read-out of ``h_T``."""
+
+    def __init__(self, kind: str, hidden_size: int = 32, forget_bias: float = 1.0):
+        super().__init__()
+        layers = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}
+        if kind not in layers:
+            raise ValueError(f"kind must be one of {sorted(layers)}, got {kind!r}")
+        self.kind = kind
+        self.rnn = layers[kind](2, _check_int("hidden_size", hidden_size, 1), batch_first=True)
+        if kind == "lstm" and forget_bias:
+            from .cells import set_forget_bias
+            set_forget_bias(self.rnn, forget_bias)
+        self.fc = torch.nn.Linear(hidden_size, 1)
+
+    def forward(self, x):
+        outputs, _state = self.rnn(x)
+        return self.fc(outputs[:, -1]).squeeze(1)
+
+
+def train_adding(kind: str, length: int, steps: int = 600, batch_size: int = 64, lr: float = 1e-2,
+                 hidden_size: int = 32, seed: int = 0, eval_every: int = 50, progress: bool = True) -> dict:
+    """Train an :class:`AddingModel` on fresh adding-problem batches; Adam, gradient norm clipped at 1.
+
+    Every ``eval_every`` steps the MSE on 1 000 held-out sequences is recorded.
+    Returns ``{"model", "steps" (list), "mse" (list), "final_mse"}``. Notebook 08.
+    """
+    from tqdm.auto import tqdm
+
+    steps = _check_int("steps", steps, 1)
+    eval_every = _check_int("eval_every", eval_every, 1)
+    torch.manual_seed(seed)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # a model this small is faster on one thread than split across busy cores
+    try:
+        return _train_adding(kind, length, steps, batch_size, lr, hidden_size, seed, eval_every, progress)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train_adding(kind, length, steps, batch_size, lr, hidden_size, seed, eval_every, progress):
+    from tqdm.auto import tqdm
+
+    model = AddingModel(kind, hidden_size)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    x_test, y_test = adding_problem(1000, length, seed=10_000 + seed)
+    record = {"steps": [], "mse": []}
+    for step in tqdm(range(1, steps + 1), desc=f"{kind.upper()} T={length}", disable=not progress):
+        x, y = adding_problem(batch_size, length, seed=seed * 1_000_003 + step)
+        loss = torch.nn.functional.mse_loss(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        if step % eval_every == 0 or step == steps:
+            with torch.no_grad():
+                record["steps"].append(step)
+                record["mse"].append(torch.nn.functional.mse_loss(model(x_test), y_test).item())
+    return {"model": model, **record, "final_mse": record["mse"][-1]}
