@@ -111,3 +111,36 @@ def temperature_bars(ax, chars, probs_by_T: dict) -> None:
     ax.set_xticks(x + width * (len(probs_by_T) - 1) / 2, [repr(c)[1:-1] for c in chars])
     label_axes(ax, "softmax(z / T) for the next character", "character", "probability")
     ax.legend()
+
+
+class LiveLoss:
+    """A loss plot that redraws in place while training runs (a no-op display outside Jupyter).
+
+    ``live = LiveLoss("bits per char"); train(..., on_step=live.update); live.close()``.
+    """
+
+    def __init__(self, ylabel: str = "loss", every: int = 100, smooth: int = 50):
+        from IPython.display import display
+
+        self.ylabel, self.every, self.smooth = ylabel, every, smooth
+        self.fig, self.ax = plt.subplots(figsize=(7, 3))
+        self.handle = display(self.fig, display_id=True)
+
+    def update(self, step: int, losses, force: bool = False) -> None:
+        if step % self.every and not force:
+            return
+        import numpy as np
+
+        self.ax.clear()
+        values = np.asarray(losses)
+        w = min(self.smooth, len(values))
+        smooth = np.convolve(values, np.ones(w) / w, mode="valid")
+        self.ax.plot(np.arange(w, len(values) + 1), smooth, color=COLORS["lstm"])
+        label_axes(self.ax, f"training: step {step}", "update", f"{self.ylabel} (moving average of {w})")
+        if self.handle is not None:
+            self.handle.update(self.fig)
+
+    def close(self, losses=None) -> None:
+        if losses is not None:
+            self.update(len(losses), losses, force=True)
+        plt.close(self.fig)

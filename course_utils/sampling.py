@@ -160,3 +160,30 @@ def distinct_ngram_fraction(text: str, n: int = 20) -> float:
     if not grams:
         raise ValueError(f"text is shorter than n={n} characters")
     return len(set(grams)) / len(grams)
+
+
+def sampling_experiment(model, vocab, prompt: str, method: str = "temperature", temperature: float = 1.0,
+                        k: int = 10, n: int = 200, beam_width: int = 5, seed: int = 0, top: int = 12) -> dict:
+    """Everything the sampling widget shows, as numbers (notebook 09).
+
+    Returns ``{"chars": the ``top`` most likely next characters, "probs": their probability
+    under the method, "entropy_bits": entropy of the full next-character distribution,
+    "text": ``n`` generated characters}``. ``method`` may also be ``"beam"``.
+    """
+    if not prompt:
+        raise ValueError("prompt must be a non-empty string")
+    ids = vocab.encode(prompt)
+    device = next(model.parameters()).device
+    with torch.no_grad():
+        logits, _ = model(torch.as_tensor(ids)[None].to(device))
+    z = logits[0, -1]
+    dist_method = "greedy" if method == "beam" else method
+    p = next_token_probs(z, dist_method, temperature, k)
+    order = np.argsort(p)[::-1][:top]
+    nz = p[p > 0]
+    if method == "beam":
+        out, _ = beam_search(model, ids, n, beam_width)
+    else:
+        out = generate(model, ids, n, method=method, temperature=temperature, k=k, seed=seed)
+    return {"chars": [vocab.itos[i] for i in order], "probs": p[order],
+            "entropy_bits": float(-(nz * np.log2(nz)).sum()), "text": vocab.decode(out)}

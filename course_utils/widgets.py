@@ -330,3 +330,39 @@ def adding_showdown_explorer(results: dict, train, length: int, lengths) -> W.Wi
     pick.observe(update, names="value")
     update()
     return W.VBox([pick, readout, out])
+
+
+# ---------------------------------------------------------------- notebook 09 (char LM and sampling)
+
+def sampling_explorer(model, vocab, prompt: str, temperature: float = 1.0, n: int = 200) -> W.Widget:
+    """Temperature slider and method choice: re-plot the next-character distribution and re-sample text (notebook 09)."""
+    from . import sampling
+
+    method = W.Dropdown(options=["temperature", "top_k", "greedy", "beam"], value="temperature", description="method")
+    temp = W.FloatLogSlider(value=temperature, base=10, min=-1, max=0.7, step=0.05, description="T",
+                            continuous_update=False, readout_format=".2f")
+    k = W.IntSlider(value=5, min=1, max=20, description="k (top-k)", continuous_update=False)
+    box = W.Text(value=prompt, description="prompt", layout=W.Layout(width="60%"), continuous_update=False)
+    readout = W.HTML()
+    readout.add_class("course-readout")
+    out = W.Output(layout=W.Layout(height="420px", overflow="auto"))
+
+    def update(_change=None):
+        with out:
+            out.clear_output(wait=True)
+            result = sampling.sampling_experiment(model, vocab, box.value or " ", method.value, temp.value, k.value,
+                                                  n=n if method.value != "beam" else min(n, 80))
+            readout.value = (f"{method.value}, T = {temp.value:.2f}: next-character entropy "
+                             f"<b>{result['entropy_bits']:.2f} bits</b>; most likely "
+                             f"<b>{html.escape(repr(result['chars'][0]))}</b> ({result['probs'][0]:.2f})")
+            fig, ax = plt.subplots(figsize=(7.5, 2.8))
+            ax.bar([repr(c)[1:-1] for c in result["chars"]], result["probs"], color=plots.COLORS["lstm"])
+            ax.set_ylim(0, 1)
+            plots.label_axes(ax, f"next character after the prompt ({method.value})", "character", "probability")
+            plots.show(fig)
+            print(box.value + result["text"])
+
+    for w in (method, temp, k, box):
+        w.observe(update, names="value")
+    update()
+    return W.VBox([W.HBox([method, temp, k]), box, readout, out])
