@@ -71,10 +71,10 @@ def numpy_min_char_rnn(train_ids, heldout_ids, V, seconds, H=100, seq=25, lr=0.1
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=60.0)
-    ap.add_argument("--hidden", type=int, default=128)
+    ap.add_argument("--hidden", type=int, default=256)
     ap.add_argument("--window", type=int, default=64)
     ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--lr", type=float, default=1e-2)
+    ap.add_argument("--lr", type=float, default=3e-3)
     args = ap.parse_args()
     torch.set_num_threads(1)
     train, held = char_lm.split_text(corpora.python_docs_text(), 0.1)

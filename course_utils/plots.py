@@ -114,33 +114,35 @@ def temperature_bars(ax, chars, probs_by_T: dict) -> None:
 
 
 class LiveLoss:
-    """A loss plot that redraws in place while training runs (a no-op display outside Jupyter).
+    """A loss plot that redraws in place while training runs, inside a fixed-size output area.
 
-    ``live = LiveLoss("bits per char"); train(..., on_step=live.update); live.close()``.
+    ``live = LiveLoss("bits per char"); train(..., on_step=live.update); live.close(losses)``.
     """
 
     def __init__(self, ylabel: str = "loss", every: int = 100, smooth: int = 50):
+        import ipywidgets as W
         from IPython.display import display
 
         self.ylabel, self.every, self.smooth = ylabel, every, smooth
-        self.fig, self.ax = plt.subplots(figsize=(7, 3))
-        self.handle = display(self.fig, display_id=True)
+        self.out = W.Output(layout=W.Layout(height="320px"))
+        display(self.out)
 
     def update(self, step: int, losses, force: bool = False) -> None:
-        if step % self.every and not force:
+        if (step % self.every and not force) or not len(losses):
             return
         import numpy as np
 
-        self.ax.clear()
         values = np.asarray(losses)
         w = min(self.smooth, len(values))
         smooth = np.convolve(values, np.ones(w) / w, mode="valid")
-        self.ax.plot(np.arange(w, len(values) + 1), smooth, color=COLORS["lstm"])
-        label_axes(self.ax, f"training: step {step}", "update", f"{self.ylabel} (moving average of {w})")
-        if self.handle is not None:
-            self.handle.update(self.fig)
+        with self.out:
+            self.out.clear_output(wait=True)
+            fig, ax = plt.subplots(figsize=(7, 3))
+            ax.plot(np.arange(w, len(values) + 1), smooth, color=COLORS["lstm"])
+            label_axes(ax, f"training: update {step}", "update", f"{self.ylabel} (moving average of {w})")
+            show(fig)
 
     def close(self, losses=None) -> None:
+        """Draw the final curve."""
         if losses is not None:
             self.update(len(losses), losses, force=True)
-        plt.close(self.fig)
