@@ -116,7 +116,7 @@ def train_char_lm(model: nn.Module, ids, steps: int | None = None, seconds: floa
             opt.step()
             losses.append(loss.item() / math.log(2))
             bar.update(1)
-            bar.set_postfix(bits_per_char=f"{losses[-1]:.3f}")
+            bar.set_postfix(bits_per_char=f"{losses[-1]:.3f}", refresh=False)  # redraw at tqdm's pace, not every step
             if on_step is not None:
                 on_step(len(losses), losses)
             if (steps is not None and len(losses) >= steps) or \
