@@ -495,3 +495,160 @@ def decoder_explorer(model, source: str, n_symbols: int, max_len: int = 30) -> W
     beam.observe(update, names="value")
     update()
     return W.VBox([W.HBox([box, beam]), readout, out])
+
+# ---------------------------------------------------------------- notebook 08 (LSTM and GRU)
+
+def _draw_manual_gates(result, g, f, i, o) -> None:
+    T = len(g)
+    fig, (ax_g, ax_c) = plt.subplots(2, 1, figsize=(7.5, 4.2), sharex=True, gridspec_kw={"height_ratios": [1, 2]})
+    ax_g.bar(range(1, T + 1), g, color=plots.COLORS["highlight"])
+    plots.label_axes(ax_g, f"candidates g_t written with input gate i = {i:.2f}", "", "g_t")
+    ax_c.plot(range(1, T + 1), result["c"], color=plots.COLORS["lstm"], label="cell state c_t")
+    ax_c.plot(range(1, T + 1), result["h"], color=plots.COLORS["gru"], ls="--", label=f"h_t = o tanh(c_t), o = {o:.2f}")
+    plots.label_axes(ax_c, f"c_t = f c_(t-1) + i g_t with f = {f:.2f}", "t", "value")
+    ax_c.legend()
+    plots.show(fig)
+
+
+def _draw_trained_gates(x, trace, units) -> None:
+    T = len(x)
+    t = np.arange(1, T + 1)
+    marks = np.flatnonzero(x[:, 1] > 0) + 1
+    fig, axes = plt.subplots(3, 1, figsize=(7.5, 5.6), sharex=True, gridspec_kw={"height_ratios": [1, 1.3, 1.6]})
+    axes[0].bar(t, x[:, 0], color=[plots.COLORS["highlight"] if k in marks else "#cccccc" for k in t])
+    plots.label_axes(axes[0], "input values (the two marked ones in yellow)", "", "value")
+    for name, style in (("f", "-"), ("i", "--"), ("o", ":")):
+        axes[1].plot(t, trace[name][:, units].mean(axis=1), ls=style, label=f"mean {name}_t")
+    axes[1].set_ylim(0, 1)
+    plots.label_axes(axes[1], f"gates of the {len(units)} units whose c_t moves most", "", "gate value")
+    axes[1].legend(ncol=3, fontsize=8)
+    for u in units:
+        axes[2].plot(t, trace["c"][:, u], lw=1.2, label=f"unit {u}")
+    for k in marks:
+        for ax in axes[1:]:
+            ax.axvline(k, color=plots.COLORS["highlight"], lw=1)
+    plots.label_axes(axes[2], "cell state c_t of those units", "t", "c_t")
+    axes[2].legend(ncol=4, fontsize=7)
+    plots.show(fig)
+
+
+def lstm_gate_explorer(sequences, traces, length: int = 40, f: float = 0.9, i: float = 0.5,
+                       o: float = 1.0) -> W.Widget:
+    """Watch the cell state: set constant gates yourself, or read a trained LSTM's real gates (notebook 08).
+
+    sequences: list of adding-problem inputs ``(time, 2)`` (numpy); traces: for each, the
+    dict returned by ``cells.LSTMLayer.trace``. Manual mode writes candidates g_t = +1 at
+    t = 5 and -0.5 at t = length/2 into a cell of ``length`` steps.
+    """
+    from . import cells
+
+    if len(sequences) != len(traces) or not sequences:
+        raise ValueError(f"sequences and traces must be non-empty lists of the same length, "
+                         f"got {len(sequences)} and {len(traces)}")
+    mode = W.ToggleButtons(options=["set the gates", "trained LSTM"], value="set the gates", description="source")
+    sliders = {name: W.FloatSlider(value=v, min=0.0, max=1.0, step=0.01, description=f"{name} gate")
+               for name, v in (("f", f), ("i", i), ("o", o))}
+    pick = W.IntSlider(value=0, min=0, max=len(sequences) - 1, description="sequence")
+    readout = W.HTML()
+    readout.add_class("course-readout")
+    out = W.Output(layout=W.Layout(height="600px"))
+    g = np.zeros(length)
+    g[4], g[length // 2] = 1.0, -0.5
+
+    def update(_change=None):
+        with out:
+            out.clear_output(wait=True)
+            if mode.value == "set the gates":
+                fv, iv, ov = (sliders[n].value for n in "fio")
+                result = cells.cell_state_with_fixed_gates(fv, iv, ov, g)
+                readout.value = (f"f = {fv:.2f}, i = {iv:.2f}, o = {ov:.2f}: c_5 = <b>{result['c'][4]:.3f}</b>, "
+                                 f"c_{length} = <b>{result['c'][-1]:.3f}</b> "
+                                 f"(after {length - length // 2 - 1} more steps of forgetting)")
+                _draw_manual_gates(result, g, fv, iv, ov)
+            else:
+                x, trace = sequences[pick.value], traces[pick.value]
+                moves = np.abs(trace["c"][-1] - trace["c"][0]) + trace["c"].std(axis=0)
+                units = np.argsort(moves)[::-1][:4]
+                marks = np.flatnonzero(x[:, 1] > 0)
+                readout.value = (f"sequence {pick.value}: target {x[marks, 0].sum():.3f}; mean forget gate "
+                                 f"<b>{trace['f'].mean():.3f}</b>; mean input gate at the marked steps "
+                                 f"<b>{trace['i'][marks].mean():.3f}</b> vs elsewhere "
+                                 f"{np.delete(trace['i'], marks, axis=0).mean():.3f}")
+                _draw_trained_gates(x, trace, units)
+
+    for widget in [mode, pick, *sliders.values()]:
+        widget.observe(update, names="value")
+    update()
+    return W.VBox([mode, W.HBox(list(sliders.values())), pick, readout, out])
+
+
+def adding_showdown_explorer(results: dict, train, length: int, lengths) -> W.Widget:
+    """Choose the sequence length T of the adding problem; train (or recall) RNN, LSTM and GRU and compare.
+
+    results: ``{T: {kind: tasks.train_adding(...) result}}`` already computed (it is filled in
+    as new lengths are trained); train: ``train(T) -> {kind: result}``.
+    """
+    from . import tasks
+
+    lengths = sorted(set(lengths) | {length})
+    if length not in results:
+        raise ValueError(f"length={length!r} must already be in results (keys {sorted(results)})")
+    pick = W.Dropdown(options=lengths, value=length, description="T")
+    readout = W.HTML()
+    readout.add_class("course-readout")
+    out = W.Output(layout=W.Layout(height="340px"))
+
+    def update(_change=None):
+        with out:
+            out.clear_output(wait=True)
+            T = pick.value
+            if T not in results:
+                print(f"training three models at T = {T} (this takes a minute or two)...")
+                results[T] = train(T)
+                out.clear_output(wait=True)
+            readout.value = f"T = {T}: final held-out MSE " + " &nbsp;|&nbsp; ".join(
+                f"{k.upper()} <b>{r['final_mse']:.4f}</b>" for k, r in results[T].items()) + \
+                f" &nbsp;(baseline {tasks.ADDING_BASELINE_MSE:.3f})"
+            fig, ax = plt.subplots(figsize=(7, 3.3))
+            plots.adding_curves(ax, results[T], tasks.ADDING_BASELINE_MSE, T)
+            plots.show(fig)
+
+    pick.observe(update, names="value")
+    update()
+    return W.VBox([pick, readout, out])
+
+
+# ---------------------------------------------------------------- notebook 09 (char LM and sampling)
+
+def sampling_explorer(model, vocab, prompt: str, temperature: float = 1.0, n: int = 200) -> W.Widget:
+    """Temperature slider and method choice: re-plot the next-character distribution and re-sample text (notebook 09)."""
+    from . import sampling
+
+    method = W.Dropdown(options=["temperature", "top_k", "greedy", "beam"], value="temperature", description="method")
+    temp = W.FloatLogSlider(value=temperature, base=10, min=-1, max=0.7, step=0.05, description="T",
+                            continuous_update=False, readout_format=".2f")
+    k = W.IntSlider(value=5, min=1, max=20, description="k (top-k)", continuous_update=False)
+    box = W.Text(value=prompt, description="prompt", layout=W.Layout(width="60%"), continuous_update=False)
+    readout = W.HTML()
+    readout.add_class("course-readout")
+    out = W.Output(layout=W.Layout(height="420px", overflow="auto"))
+
+    def update(_change=None):
+        with out:
+            out.clear_output(wait=True)
+            result = sampling.sampling_experiment(model, vocab, box.value or " ", method.value, temp.value, k.value,
+                                                  n=n if method.value != "beam" else min(n, 80))
+            readout.value = (f"{method.value}, T = {temp.value:.2f}: next-character entropy "
+                             f"<b>{result['entropy_bits']:.2f} bits</b>; most likely "
+                             f"<b>{html.escape(repr(result['chars'][0]))}</b> ({result['probs'][0]:.2f})")
+            fig, ax = plt.subplots(figsize=(7.5, 2.8))
+            ax.bar([repr(c)[1:-1] for c in result["chars"]], result["probs"], color=plots.COLORS["lstm"])
+            ax.set_ylim(0, 1)
+            plots.label_axes(ax, f"next character after the prompt ({method.value})", "character", "probability")
+            plots.show(fig)
+            print(box.value + result["text"])
+
+    for w in (method, temp, k, box):
+        w.observe(update, names="value")
+    update()
+    return W.VBox([W.HBox([method, temp, k]), box, readout, out])

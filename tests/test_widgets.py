@@ -133,3 +133,47 @@ def test_decoder_explorer_updates_and_shows_bad_input_in_the_output():
     before = readout.value
     text_box.value = "xyz"  # not a..d: the error goes to the output area, the readout stays
     assert readout.value == before
+
+# ----------------------------------------------------------------- notebooks 08-09
+
+def test_lstm_gate_explorer_reacts_to_gates_and_mode():
+    import torch
+    from course_utils import cells, tasks
+    layer = cells.LSTMLayer(2, 6)
+    x, _y = tasks.adding_problem(2, 12, seed=0)
+    box = widgets.lstm_gate_explorer([s.numpy() for s in x], [layer.trace(s) for s in x], length=20)
+    mode, sliders, pick, readout = box.children[0], box.children[1].children, box.children[2], box.children[3]
+    before = readout.value
+    sliders[0].value = 0.5
+    assert readout.value != before and "f = 0.50" in readout.value
+    mode.value = "trained LSTM"
+    shown = readout.value
+    assert "mean forget gate" in shown
+    pick.value = 1
+    assert readout.value != shown
+
+
+def test_adding_showdown_explorer_trains_a_new_length():
+    from course_utils import tasks
+    train = lambda T: {k: tasks.train_adding(k, T, steps=3, eval_every=1, progress=False) for k in ("rnn", "lstm")}
+    results = {5: train(5)}
+    box = widgets.adding_showdown_explorer(results, train, 5, lengths=[5, 6])
+    pick, readout = box.children[0], box.children[1]
+    before = readout.value
+    pick.value = 6
+    assert 6 in results and readout.value != before and "T = 6" in readout.value
+
+
+def test_sampling_explorer_reacts_to_temperature():
+    import torch
+    from course_utils.char_lm import CharLM, CharVocab
+    torch.manual_seed(0)
+    vocab = CharVocab("hello world")
+    model = CharLM(len(vocab), 4, 8)
+    box = widgets.sampling_explorer(model, vocab, "hel", temperature=1.0, n=20)
+    (method, temp, _k), readout = box.children[0].children, box.children[2]
+    before = readout.value
+    temp.value = 0.1
+    assert readout.value != before and "T = 0.10" in readout.value
+    method.value = "beam"
+    assert "beam" in readout.value

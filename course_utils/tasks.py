@@ -1,0 +1,140 @@
+"""Generated long-range tasks: the adding problem and the copy-memory task (notebook 08).
+
+Both are made from a seed, at any length, so every run sees the same data.
+They are hard for a vanilla RNN because the answer depends on inputs that
+lie many steps before the step where the answer is asked for.
+"""
+import math
+
+import numpy as np
+import torch
+
+ADDING_BASELINE_MSE = 1 / 6  # Var(u_1 + u_2) for two independent U[0, 1] values
+
+
+def _check_int(name: str, value, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{name} must be an int >= {low}, got {value!r}")
+    return int(value)
+
+
+def adding_problem(n: int, length: int, seed: int = 0):
+    """The adding problem (Hochreiter & Schmidhuber 1997; the form of Le et al. 2015).
+
+    Each sequence has ``length`` steps of two features: a value drawn from
+    U[0, 1] and a marker that is 1 at exactly two steps, one in the first half
+    and one in the second half. The target is the sum of the two marked values.
+
+    Returns ``(x, y)``: float32 tensors of shapes ``(n, length, 2)`` and ``(n,)``.
+    Always predicting 1 (the mean) gives MSE = 1/6 = 0.167
+    (``ADDING_BASELINE_MSE``): the trivial baseline a model must beat.
+    """
+    n = _check_int("n", n, 1)
+    length = _check_int("length", length, 2)
+    rng = np.random.default_rng(seed)
+    values = rng.uniform(0.0, 1.0, size=(n, length))
+    half = length // 2
+    first = rng.integers(0, half, size=n)
+    second = rng.integers(half, length, size=n)
+    markers = np.zeros((n, length))
+    rows = np.arange(n)
+    markers[rows, first] = 1.0
+    markers[rows, second] = 1.0
+    x = np.stack([values, markers], axis=2).astype(np.float32)
+    y = (values[rows, first] + values[rows, second]).astype(np.float32)
+    return torch.from_numpy(x), torch.from_numpy(y)
+
+
+def copy_memory(n: int, delay: int, n_symbols: int = 8, n_copy: int = 10, seed: int = 0):
+    """The copy-memory task (Hochreiter & Schmidhuber 1997; the form of Arjovsky et al. 2016).
+
+    Input ids: ``n_copy`` symbols drawn from ``1..n_symbols``, then ``delay - 1``
+    blanks (id 0), then the delimiter (id ``n_symbols + 1``), then ``n_copy``
+    blanks. Target: blanks everywhere except the last ``n_copy`` steps, which
+    must repeat the first ``n_copy`` symbols. Sequence length ``delay + 2 n_copy``.
+
+    Returns ``(x, y)``: int64 tensors of shape ``(n, delay + 2 * n_copy)``;
+    the vocabulary has ``n_symbols + 2`` ids. The memoryless baseline
+    (blanks, then a uniform guess) has cross-entropy
+    :func:`copy_memory_baseline`.
+    """
+    n = _check_int("n", n, 1)
+    delay = _check_int("delay", delay, 1)
+    n_symbols = _check_int("n_symbols", n_symbols, 1)
+    n_copy = _check_int("n_copy", n_copy, 1)
+    rng = np.random.default_rng(seed)
+    symbols = rng.integers(1, n_symbols + 1, size=(n, n_copy))
+    T = delay + 2 * n_copy
+    x = np.zeros((n, T), dtype=np.int64)
+    y = np.zeros((n, T), dtype=np.int64)
+    x[:, :n_copy] = symbols
+    x[:, n_copy + delay - 1] = n_symbols + 1
+    y[:, -n_copy:] = symbols
+    return torch.from_numpy(x), torch.from_numpy(y)
+
+
+def copy_memory_baseline(delay: int, n_symbols: int = 8, n_copy: int = 10) -> float:
+    """Cross-entropy per step (nats) of guessing blanks, then uniformly among the symbols."""
+    delay = _check_int("delay", delay, 1)
+    return n_copy * math.log(n_symbols) / (delay + 2 * n_copy)
+
+
+class AddingModel(torch.nn.Module):
+    """One recurrent layer (torch's ``nn.RNN``/``nn.LSTM``/``nn.GRU``) reading ``(batch, time, 2)``; a linear read-out of ``h_T``."""
+
+    def __init__(self, kind: str, hidden_size: int = 32, forget_bias: float = 1.0):
+        super().__init__()
+        layers = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}
+        if kind not in layers:
+            raise ValueError(f"kind must be one of {sorted(layers)}, got {kind!r}")
+        self.kind = kind
+        self.rnn = layers[kind](2, _check_int("hidden_size", hidden_size, 1), batch_first=True)
+        if kind == "lstm" and forget_bias:
+            from .cells import set_forget_bias
+            set_forget_bias(self.rnn, forget_bias)
+        self.fc = torch.nn.Linear(hidden_size, 1)
+
+    def forward(self, x):
+        outputs, _state = self.rnn(x)
+        return self.fc(outputs[:, -1]).squeeze(1)
+
+
+def train_adding(kind: str, length: int, steps: int = 600, batch_size: int = 64, lr: float = 1e-2,
+                 hidden_size: int = 32, seed: int = 0, eval_every: int = 50, progress: bool = True) -> dict:
+    """Train an :class:`AddingModel` on fresh adding-problem batches; Adam, gradient norm clipped at 1.
+
+    Every ``eval_every`` steps the MSE on 1 000 held-out sequences is recorded.
+    Returns ``{"model", "steps" (list), "mse" (list), "final_mse"}``. Notebook 08.
+    """
+    from tqdm.auto import tqdm
+
+    steps = _check_int("steps", steps, 1)
+    eval_every = _check_int("eval_every", eval_every, 1)
+    torch.manual_seed(seed)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # a model this small is faster on one thread than split across busy cores
+    try:
+        return _train_adding(kind, length, steps, batch_size, lr, hidden_size, seed, eval_every, progress)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train_adding(kind, length, steps, batch_size, lr, hidden_size, seed, eval_every, progress):
+    from tqdm.auto import tqdm
+
+    model = AddingModel(kind, hidden_size)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    x_test, y_test = adding_problem(1000, length, seed=10_000 + seed)
+    record = {"steps": [], "mse": []}
+    for step in tqdm(range(1, steps + 1), desc=f"{kind.upper()} T={length}", disable=not progress):
+        x, y = adding_problem(batch_size, length, seed=seed * 1_000_003 + step)
+        loss = torch.nn.functional.mse_loss(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        if step % eval_every == 0 or step == steps:
+            with torch.no_grad():
+                record["steps"].append(step)
+                record["mse"].append(torch.nn.functional.mse_loss(model(x_test), y_test).item())
+    return {"model": model, **record, "final_mse": record["mse"][-1]}
