@@ -69,3 +69,12 @@ def test_no_module_defines_a_name_twice(path):
     names = Counter(node.name for node in ast.parse(path.read_text()).body
                     if isinstance(node, (ast.FunctionDef, ast.ClassDef)))
     assert not [n for n, c in names.items() if c > 1], f"defined more than once: {names.most_common(3)}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_links_between_notebooks_resolve(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    targets = re.findall(r"\]\(([^)#\s]+\.ipynb)", text)
+    missing = [t for t in targets if not (path.parent / t).is_file()]
+    assert not missing, f"{path.name} links to missing notebooks: {missing}"
