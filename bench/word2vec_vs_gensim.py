@@ -36,6 +36,9 @@ from course_utils.text import Vocab
 ARCHS = {"skip-gram": (word2vec_torch.SkipGram, 1), "CBOW": (word2vec_torch.CBOW, 0)}
 
 
+BATCH_SIZE = 4096  # default of --batch-size
+
+
 def load_corpus():
     articles = corpora.wikipedia_articles()
     vocab = Vocab([t for a in articles for t in a], min_count=5)
@@ -43,12 +46,12 @@ def load_corpus():
     return vocab, sentences, [[vocab.itos[i] for i in s] for s in sentences]
 
 
-def train_ours(arch, vocab, sentences, epochs, seed, device, threads):
+def train_ours(arch, vocab, sentences, epochs, seed, device, threads, batch_size=BATCH_SIZE):
     Model, _ = ARCHS[arch]
     torch.manual_seed(seed)
     model = Model(len(vocab), 100).to(device)
     run = word2vec_torch.train(model, sentences, vocab.counts, epochs=epochs, window=5, negatives=5,
-                               sample=1e-3, lr=0.025, batch_size=4096, seed=seed, progress=False,
+                               sample=1e-3, lr=0.025, batch_size=batch_size, seed=seed, progress=False,
                                threads=threads)
     return word2vec_torch.word_vectors(model), run["seconds"]
 
@@ -82,6 +85,7 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--device", default="cpu", help="torch device for ours (cpu or cuda)")
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads and gensim workers")
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="pairs (or windows) per batch, ours")
     parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "word2vec.json"))
     args = parser.parse_args()
     for name in ("epochs", "speed_epochs", "repeats", "threads"):
@@ -97,13 +101,14 @@ def main():
           f"{args.threads} thread(s) each; load average {load_before[0]:.1f}")
 
     # warm-up (imports, first allocations) so the first timed round is not penalised
-    train_ours("CBOW", vocab, sentences[:5], 1, args.seed, device, args.threads)
+    train_ours("CBOW", vocab, sentences[:5], 1, args.seed, device, args.threads, args.batch_size)
     train_gensim("CBOW", vocab, word_sentences[:5], 1, args.seed, args.threads)
 
     speed = {arch: {"ours_words_per_s": [], "gensim_words_per_s": [], "ratio": []} for arch in ARCHS}
     for rnd in range(args.repeats):
         for arch in ARCHS:
-            _, t_ours = train_ours(arch, vocab, sentences, args.speed_epochs, args.seed + rnd, device, args.threads)
+            _, t_ours = train_ours(arch, vocab, sentences, args.speed_epochs, args.seed + rnd, device,
+                                   args.threads, args.batch_size)
             _, t_gensim = train_gensim(arch, vocab, word_sentences, args.speed_epochs, args.seed + rnd, args.threads)
             ours, theirs = n_words * args.speed_epochs / t_ours, n_words * args.speed_epochs / t_gensim
             speed[arch]["ours_words_per_s"].append(ours)
@@ -114,7 +119,7 @@ def main():
 
     results = {}
     for arch in ARCHS:
-        E_ours, t_ours = train_ours(arch, vocab, sentences, args.epochs, args.seed, device, args.threads)
+        E_ours, t_ours = train_ours(arch, vocab, sentences, args.epochs, args.seed, device, args.threads, args.batch_size)
         E_gensim, t_gensim = train_gensim(arch, vocab, word_sentences, args.epochs, args.seed, args.threads)
         q_ours, q_gensim = quality(E_ours, vocab.itos), quality(E_gensim, vocab.itos)
         s = speed[arch]
@@ -151,7 +156,7 @@ def main():
 
     out = {
         "settings": {"dim": 100, "window": 5, "negatives": 5, "sample": 1e-3, "min_count": 5, "lr": 0.025,
-                     "batch_size_ours": 4096, "epochs_quality": args.epochs, "epochs_speed": args.speed_epochs,
+                     "batch_size_ours": args.batch_size, "epochs_quality": args.epochs, "epochs_speed": args.speed_epochs,
                      "repeats": args.repeats, "seed": args.seed, "threads": args.threads, "device": str(device)},
         "corpus": {"training_tokens": n_words, "vocab_size": len(vocab),
                    "source": "gensim test data enwiki-...-shortened.bz2 (corpora.wikipedia_articles)"},
