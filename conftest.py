@@ -8,6 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "tests"))
 import offline_guard  # noqa: E402
+import pytest  # noqa: E402
 
 # Fast mode unless the caller asked otherwise (COURSE_FAST=0 make test runs full mode).
 os.environ.setdefault("COURSE_FAST", "1")
@@ -30,6 +31,20 @@ _startup.mkdir(parents=True)
 )
 os.environ["IPYTHONDIR"] = str(_tmp / "ipython")
 offline_guard.install()
+
+
+@pytest.fixture
+def one_thread():
+    """Tiny models train faster on one CPU thread than on several competing for a shared machine.
+
+    Opt in with ``pytestmark = pytest.mark.usefixtures("one_thread")``.
+    """
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 def pytest_sessionfinish(session, exitstatus):

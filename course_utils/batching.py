@@ -87,3 +87,25 @@ def detach_state(state):
     if isinstance(state, (tuple, list)):
         return type(state)(detach_state(s) for s in state)
     raise TypeError(f"state must be None, a tensor or a tuple of tensors, got {type(state).__name__}")
+
+
+@torch.no_grad()
+def heldout_nats(model, ids, batch_size: int = 16, window: int = 64, device=None) -> tuple[float, int]:
+    """Summed cross-entropy (nats) of a stateful language model over held-out ``ids``, and the token count.
+
+    model: called as ``model(x, state) -> (logits, state)`` with ``x`` of shape
+    ``(batch, time)`` and logits ``(batch, time, vocab)`` (the RNN LM of notebook
+    05, the char LM of notebook 09). The state is carried from window to window,
+    as in training. The model is left in the mode (train/eval) it came in.
+    """
+    device = device or next(model.parameters()).device
+    was_training = model.training
+    model.to(device).eval()
+    total, count, state = 0.0, 0, None
+    for x, y in bptt_windows(ids, batch_size, window, device=device):
+        logits, state = model(x, state)
+        total += torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1),
+                                                   reduction="sum").item()
+        count += y.numel()
+    model.train(was_training)
+    return total, count

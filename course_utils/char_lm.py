@@ -128,16 +128,7 @@ def train_char_lm(model: nn.Module, ids, steps: int | None = None, seconds: floa
 @torch.no_grad()
 def bits_per_char(model: nn.Module, ids, batch_size: int = 16, window: int = 200, device=None) -> float:
     """Held-out bits per character: mean ``-log2 p(c_{t+1} | c_<=t)``, the state carried across windows."""
-    device = device or next(model.parameters()).device
-    was_training = model.training
-    model.to(device).eval()
-    total, count, state = 0.0, 0, None
-    for x, y in batching.bptt_windows(ids, batch_size, window, device=device):
-        logits, state = model(x, state)
-        total += nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1),
-                                             reduction="sum").item()
-        count += y.numel()
-    model.train(was_training)
+    total, count = batching.heldout_nats(model, ids, batch_size, window, device)
     return total / count / math.log(2)
 
 

@@ -309,15 +309,7 @@ def evaluate_rnn_lm(model: RNNLM, ids, batch_size: int = 16, window: int = 64, d
 
     Returns ``{"tokens", "nats_per_token", "bits_per_token", "perplexity"}``.
     """
-    device = device or next(model.parameters()).device
-    model.to(device).eval()
-    total, count, h = 0.0, 0, None
-    for x, y in batching.bptt_windows(ids, batch_size, window, device=device):
-        logits, h = model(x, h)
-        total += nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1),
-                                             reduction="sum").item()
-        count += y.numel()
-    model.train()
+    total, count = batching.heldout_nats(model, ids, batch_size, window, device)
     nats = total / count
     return {"tokens": count, "nats_per_token": nats, "bits_per_token": nats / math.log(2),
             "perplexity": math.exp(nats)}

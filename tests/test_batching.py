@@ -60,3 +60,23 @@ def test_stateful_training_with_detach_runs_backward_every_window():
 def test_bad_input_is_named(call, err, match):
     with pytest.raises(err, match=match):
         call()
+
+
+def test_heldout_nats_of_a_uniform_model_is_log_vocab():
+    import math
+
+    from course_utils.batching import heldout_nats
+
+    class Uniform(torch.nn.Module):
+        def __init__(self, vocab):
+            super().__init__()
+            self.vocab, self.dummy = vocab, torch.nn.Parameter(torch.zeros(1))
+
+        def forward(self, x, state):
+            return torch.zeros(*x.shape, self.vocab), state
+
+    model = Uniform(7)
+    model.train()
+    total, count = heldout_nats(model, np.arange(104) % 7, batch_size=4, window=5)  # 4 streams of 26 ids
+    assert count == 100 and math.isclose(total / count, math.log(7), rel_tol=1e-6)
+    assert model.training  # the mode it came in with

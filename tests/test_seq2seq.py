@@ -8,13 +8,7 @@ from course_utils import seq2seq as S
 from course_utils import seq_tasks as T
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models train faster on one CPU thread than on several competing for a shared machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def _model(seed=0, **kw):
