@@ -152,7 +152,8 @@ def error_surface_figure(surface: dict, runs: dict, ax=None):
     ax.set_ylim(b[0], b[-1])
     ax.grid(False)
     label_axes(ax, "One-unit RNN: loss surface and gradient descent", "w", "b")
-    ax.legend(fontsize=8, loc="lower left")
+    # a white frame keeps the labels readable on the dark surface
+    ax.legend(fontsize=8, loc="lower left", frameon=True, facecolor="white", framealpha=0.9)
     return ax
 
 
