@@ -163,7 +163,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         written = write_student_copies(args.notebooks, args.out)
-    except SolutionBlockError as err:
+    except (SolutionBlockError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     print(f"student copies of {len(written)} notebooks written to {args.out}/ "
