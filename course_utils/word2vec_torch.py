@@ -108,13 +108,13 @@ def word_vectors(model) -> np.ndarray:
 
 
 def _negative_sampling_update(v, targets, out_weight, lr: float):
-    """One SGD step on the output rows for inputs ``v``; returns ``(loss, grad_v)``.
+    """One SGD step on the output rows for inputs ``v``; returns ``(loss, step_v)``.
 
     v: ``(batch, dim)`` (``v_c`` or CBOW's ``h``); targets: ``(batch, 1 + K)`` ids, the
     true word first. With ``s_k = u_k . v``, notebook 02's gradients are
     ``dJ/du_k = (sigma(s_k) - y_k) v`` and ``dJ/dv = sum_k (sigma(s_k) - y_k) u_k`` with
-    ``y = (1, 0, ..., 0)``. ``u_k`` is updated in place; ``grad_v`` (computed with the
-    rows before the update) is returned for the caller to apply to the input table.
+    ``y = (1, 0, ..., 0)``. ``u_k`` is updated in place; ``step_v = -lr dJ/dv`` (computed with
+    the rows before the update) is returned for the caller to add to the input table.
     """
     batch, dim = v.shape
     rows = targets.reshape(-1)
@@ -123,12 +123,13 @@ def _negative_sampling_update(v, targets, out_weight, lr: float):
     loss = F.softplus(-scores[:, 0]).sum() + F.softplus(scores[:, 1:]).sum()
     g = torch.sigmoid(scores)
     g[:, 0] -= 1                                                    # sigma(s_k) - y_k
+    g *= -lr                                                        # from here on: steps, not gradients
     # sum_k g_k u_k without writing a (batch, 1 + K, dim) product: a weighted bag of rows
-    grad_v = F.embedding_bag(targets, out_weight, per_sample_weights=g, mode="sum")
-    grad_U = (g * -lr).unsqueeze(2) * v.unsqueeze(1)                # -lr dJ/du_k, (batch, 1 + K, dim)
+    step_v = F.embedding_bag(targets, out_weight, per_sample_weights=g, mode="sum")
+    step_U = g.unsqueeze(2) * v.unsqueeze(1)                        # (batch, 1 + K, dim)
     # scatter_add_ (not index_add_): the same sums, several times faster on the CPU here
-    out_weight.scatter_add_(0, rows.unsqueeze(1).expand(-1, dim), grad_U.view(-1, dim))
-    return loss, grad_v
+    out_weight.scatter_add_(0, rows.unsqueeze(1).expand(-1, dim), step_U.view(-1, dim))
+    return loss, step_v
 
 
 @torch.no_grad()
@@ -146,14 +147,14 @@ def sgd_step(model, inputs, targets, lr: float) -> torch.Tensor:
         real = inputs != model.pad                                                   # (batch, 2 * window)
         h_sum = F.embedding_bag(inputs, W_in, mode="sum", padding_idx=model.pad)     # (batch, dim)
         n_words = real.sum(dim=1, keepdim=True).clamp(min=1)
-        loss, grad_h = _negative_sampling_update(h_sum / n_words, targets, W_out, lr)
-        # every context word gets the whole dJ/dh (word2vec's convention, see CBOW); padding none
+        loss, step_h = _negative_sampling_update(h_sum / n_words, targets, W_out, lr)
+        # every context word gets the whole step of h (word2vec's convention, see CBOW); padding none
         window_of, slot = real.nonzero(as_tuple=True)
         W_in.scatter_add_(0, inputs[window_of, slot].unsqueeze(1).expand(-1, dim),
-                          grad_h.mul_(-lr).index_select(0, window_of))
+                          step_h.index_select(0, window_of))
     else:
-        loss, grad_v = _negative_sampling_update(W_in.index_select(0, inputs), targets, W_out, lr)
-        W_in.scatter_add_(0, inputs.unsqueeze(1).expand(-1, dim), grad_v * -lr)
+        loss, step_v = _negative_sampling_update(W_in.index_select(0, inputs), targets, W_out, lr)
+        W_in.scatter_add_(0, inputs.unsqueeze(1).expand(-1, dim), step_v)
     return loss
 
 
