@@ -9,7 +9,9 @@ thread each (gensim workers=1, torch 1 thread).
   interleaved (ours sg, gensim sg, ours cbow, gensim cbow, then again), so a
   busy shared machine slows both alike; words/s = training tokens x epochs /
   seconds of training (vocabulary building not counted for either); we report
-  medians and the median of the per-round ratios ours/gensim.
+  medians and the median of the per-round ratios ours/gensim. The same ratio
+  from CPU seconds (``time.process_time``, gensim's helper thread included)
+  is printed too: other users of a shared machine move it less.
 - Quality: one run of ``--epochs`` epochs each, evaluated with the same
   functions (course_utils.evaluation): WordSim353 and SimLex-999 Spearman, Google
   analogy accuracy (3CosAdd, 30 000 most frequent words), with coverage.
@@ -36,7 +38,7 @@ from course_utils.text import Vocab
 ARCHS = {"skip-gram": (word2vec_torch.SkipGram, 1), "CBOW": (word2vec_torch.CBOW, 0)}
 
 
-BATCH_SIZE = 4096  # default of --batch-size
+BATCH_SIZE = 1024  # default of --batch-size (word2vec_torch.train's default)
 
 
 def load_corpus():
@@ -50,10 +52,11 @@ def train_ours(arch, vocab, sentences, epochs, seed, device, threads, batch_size
     Model, _ = ARCHS[arch]
     torch.manual_seed(seed)
     model = Model(len(vocab), 100).to(device)
+    cpu_start = time.process_time()
     run = word2vec_torch.train(model, sentences, vocab.counts, epochs=epochs, window=5, negatives=5,
                                sample=1e-3, lr=0.025, batch_size=batch_size, seed=seed, progress=False,
                                threads=threads)
-    return word2vec_torch.word_vectors(model), run["seconds"]
+    return word2vec_torch.word_vectors(model), run["seconds"], time.process_time() - cpu_start
 
 
 def train_gensim(arch, vocab, word_sentences, epochs, seed, workers):
@@ -62,11 +65,11 @@ def train_gensim(arch, vocab, word_sentences, epochs, seed, workers):
     g = Word2Vec(vector_size=100, window=5, negative=5, sample=1e-3, min_count=1, alpha=0.025,
                  min_alpha=1e-4, sg=ARCHS[arch][1], workers=workers, seed=seed)
     g.build_vocab(word_sentences)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     g.train(word_sentences, total_examples=len(word_sentences), epochs=epochs)
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     E = np.stack([g.wv[w] if w in g.wv else np.zeros(100, dtype=np.float32) for w in vocab.itos])
-    return E, seconds
+    return E, seconds, cpu_seconds
 
 
 def quality(E, itos):
@@ -104,23 +107,28 @@ def main():
     train_ours("CBOW", vocab, sentences[:5], 1, args.seed, device, args.threads, args.batch_size)
     train_gensim("CBOW", vocab, word_sentences[:5], 1, args.seed, args.threads)
 
-    speed = {arch: {"ours_words_per_s": [], "gensim_words_per_s": [], "ratio": []} for arch in ARCHS}
+    speed = {arch: {"ours_words_per_s": [], "gensim_words_per_s": [], "ratio": [], "cpu_ratio": []}
+             for arch in ARCHS}
     for rnd in range(args.repeats):
         for arch in ARCHS:
-            _, t_ours = train_ours(arch, vocab, sentences, args.speed_epochs, args.seed + rnd, device,
-                                   args.threads, args.batch_size)
-            _, t_gensim = train_gensim(arch, vocab, word_sentences, args.speed_epochs, args.seed + rnd, args.threads)
+            _, t_ours, cpu_ours = train_ours(arch, vocab, sentences, args.speed_epochs, args.seed + rnd, device,
+                                             args.threads, args.batch_size)
+            _, t_gensim, cpu_gensim = train_gensim(arch, vocab, word_sentences, args.speed_epochs, args.seed + rnd,
+                                                   args.threads)
             ours, theirs = n_words * args.speed_epochs / t_ours, n_words * args.speed_epochs / t_gensim
             speed[arch]["ours_words_per_s"].append(ours)
             speed[arch]["gensim_words_per_s"].append(theirs)
             speed[arch]["ratio"].append(ours / theirs)
+            speed[arch]["cpu_ratio"].append(cpu_gensim / cpu_ours)
             print(f"  speed round {rnd + 1}/{args.repeats} {arch:>9}: ours {ours:9,.0f} w/s, "
-                  f"gensim {theirs:9,.0f} w/s, ratio {ours / theirs:.2f}", flush=True)
+                  f"gensim {theirs:9,.0f} w/s, ratio {ours / theirs:.2f} (CPU time: {cpu_gensim / cpu_ours:.2f})",
+                  flush=True)
 
     results = {}
     for arch in ARCHS:
-        E_ours, t_ours = train_ours(arch, vocab, sentences, args.epochs, args.seed, device, args.threads, args.batch_size)
-        E_gensim, t_gensim = train_gensim(arch, vocab, word_sentences, args.epochs, args.seed, args.threads)
+        E_ours, t_ours, _ = train_ours(arch, vocab, sentences, args.epochs, args.seed, device, args.threads,
+                                       args.batch_size)
+        E_gensim, t_gensim, _ = train_gensim(arch, vocab, word_sentences, args.epochs, args.seed, args.threads)
         q_ours, q_gensim = quality(E_ours, vocab.itos), quality(E_gensim, vocab.itos)
         s = speed[arch]
         results[arch] = {
@@ -129,6 +137,7 @@ def main():
             "gensim": {**q_gensim, "train_seconds": t_gensim,
                        "words_per_s_median": statistics.median(s["gensim_words_per_s"])},
             "speed_ratio_median": statistics.median(s["ratio"]),
+            "cpu_time_ratio_median": statistics.median(s["cpu_ratio"]),
             "speed_rounds": s,
             "wordsim353_diff": q_ours["wordsim353"] - q_gensim["wordsim353"],
             "simlex999_diff": q_ours["simlex999"] - q_gensim["simlex999"],
@@ -137,14 +146,16 @@ def main():
               flush=True)
 
     print()
-    header = f"{'model':<20}{'words/s (median)':>18}{'ours/gensim':>13}{'WordSim353':>12}{'SimLex-999':>12}{'analogies':>11}"
+    header = (f"{'model':<20}{'words/s (median)':>18}{'ours/gensim':>13}{'(CPU time)':>11}{'WordSim353':>12}"
+              f"{'SimLex-999':>12}{'analogies':>11}")
     print(header)
     print("-" * len(header))
     for arch, r in results.items():
         for who in ("ours", "gensim"):
             q = r[who]
             ratio = f"{r['speed_ratio_median']:.2f}" if who == "ours" else ""
-            print(f"{who + ' ' + arch:<20}{q['words_per_s_median']:>18,.0f}{ratio:>13}{q['wordsim353']:>12.3f}"
+            cpu = f"{r['cpu_time_ratio_median']:.2f}" if who == "ours" else ""
+            print(f"{who + ' ' + arch:<20}{q['words_per_s_median']:>18,.0f}{ratio:>13}{cpu:>11}{q['wordsim353']:>12.3f}"
                   f"{q['simlex999']:>12.3f}{q['analogy_accuracy']:>10.1%}")
     any_q = results["skip-gram"]["ours"]
     print(f"\ncoverage: WordSim353 {1 - any_q['wordsim353_oov']:.0%} of pairs, SimLex-999 "

@@ -88,10 +88,11 @@ def cbow_windows(ids, window: int, shrink: bool = False, rng=None, pad: int = -1
     """CBOW examples: ``(contexts, centers)``.
 
     contexts: shape ``(n, 2 * window)``, the words around each position, left
-    then right, with ``pad`` where the (effective) window reaches past the
-    sentence; centers: shape ``(n,)``. ``sentence_of`` (shape ``(n,)``, the
-    sentence number of each token) lets ``ids`` hold many sentences; default:
-    one sentence. Positions with no context word at all are dropped.
+    then right, with ``pad`` (a value that is no word id) where the (effective) window
+    reaches past the sentence; centers: shape ``(n,)``. ``sentence_of`` (shape ``(n,)``, the
+    sentence number of each token, sentences one after another) lets ``ids``
+    hold many sentences; default: one sentence. Positions with no context word
+    at all are dropped.
     """
     ids = _ids_1d(ids)
     window = _positive_int("window", window)
@@ -99,16 +100,22 @@ def cbow_windows(ids, window: int, shrink: bool = False, rng=None, pad: int = -1
     sentence_of = np.zeros(n, dtype=np.int64) if sentence_of is None else np.asarray(sentence_of)
     if sentence_of.shape != ids.shape:
         raise ValueError(f"sentence_of must have the shape of ids {ids.shape}, got {sentence_of.shape}")
+    if np.any(ids == pad):
+        raise ValueError(f"pad={pad} is also a word id in ids; choose a pad value no word has")
     win = effective_windows(n, window, shrink, rng)
-    pos = np.arange(n)
-    contexts = np.full((n, 2 * window), pad, dtype=np.int64)
-    has_context = np.zeros(n, dtype=bool)
-    for col, offset in enumerate([*range(-window, 0), *range(1, window + 1)]):  # one column per offset
-        src = pos + offset
-        ok = (src >= 0) & (src < n) & (abs(offset) <= win)
-        ok[ok] &= sentence_of[src[ok]] == sentence_of[ok]      # stay inside the sentence
-        contexts[ok, col] = ids[src[ok]]
-        has_context |= ok
+    if n == 0:
+        return np.zeros((0, 2 * window), dtype=np.int64), ids
+    # Lay the sentences out with `window` pad slots before, between and after them:
+    # then every window is a plain slice, and no slice reaches into another sentence.
+    starts = np.r_[True, sentence_of[1:] != sentence_of[:-1]]
+    where = np.arange(n) + window * np.cumsum(starts)              # position of each token
+    padded = np.full(n + window * (int(starts.sum()) + 1), pad, dtype=np.int64)
+    padded[where] = ids
+    spans = np.lib.stride_tricks.sliding_window_view(padded, 2 * window + 1)[where - window]
+    contexts = np.delete(spans, window, axis=1)                     # (n, 2 * window): left, then right
+    distance = np.abs(np.r_[-window:0, 1:window + 1])
+    contexts[distance > win[:, None]] = pad                         # beyond the effective window
+    has_context = (contexts != pad).any(axis=1)
     return contexts[has_context], ids[has_context]
 
 

@@ -42,6 +42,37 @@ def test_cbow_windows_pad_at_the_ends_and_between_sentences():
     assert ctx.tolist() == [[-1, -1, 6, 7], [-1, 5, 7, -1], [5, 6, -1, -1]]
 
 
+def _cbow_windows_slowly(ids, window, win, sentence_of, pad=-1):
+    """One position at a time, straight from the definition."""
+    rows, centers = [], []
+    for i in range(len(ids)):
+        row = []
+        for offset in [*range(-window, 0), *range(1, window + 1)]:
+            j = i + offset
+            inside = 0 <= j < len(ids) and abs(offset) <= win[i] and sentence_of[j] == sentence_of[i]
+            row.append(ids[j] if inside else pad)
+        if any(w != pad for w in row):
+            rows.append(row)
+            centers.append(ids[i])
+    return rows, centers
+
+
+def test_cbow_windows_match_the_definition_on_random_corpora():
+    rng = np.random.default_rng(0)
+    for trial in range(100):
+        n, window = int(rng.integers(1, 40)), int(rng.integers(1, 5))
+        ids, sentence_of = rng.integers(0, 9, n), np.sort(rng.integers(0, 4, n))
+        win = w2v.effective_windows(n, window, shrink=True, rng=trial)
+        ctx, centers = w2v.cbow_windows(ids, window, shrink=True, rng=trial, sentence_of=sentence_of)
+        want_ctx, want_centers = _cbow_windows_slowly(ids, window, win, sentence_of)
+        assert ctx.tolist() == want_ctx and centers.tolist() == want_centers
+
+
+def test_cbow_windows_reject_a_pad_that_is_a_word():
+    with pytest.raises(ValueError, match="pad=3 is also a word id"):
+        w2v.cbow_windows(np.array([1, 3, 2]), 1, pad=3)
+
+
 def test_keep_probabilities_follow_the_word2vec_formula():
     counts = np.array([0, 1000, 10, 1])
     keep = w2v.keep_probabilities(counts, sample=1e-2)

@@ -1,4 +1,6 @@
 """PyTorch skip-gram and CBOW (notebook 03): shapes, sparse gradients, training lowers the loss."""
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -38,6 +40,32 @@ def test_cbow_padding_row_stays_zero_and_is_not_averaged():
     loss_alone = wt.negative_sampling_loss(h_one, model.out_embed(torch.tensor([[2, 3]])))
     assert loss_pad.item() == pytest.approx(loss_alone.item())
     assert model.vectors().shape == (10, 4)
+
+
+@pytest.mark.parametrize("Model", [wt.SkipGram, wt.CBOW])
+def test_sgd_step_is_the_update_autograd_and_sgd_give(Model):
+    # float64 so only rounding separates the two; repeated rows and padding included on purpose
+    torch.manual_seed(0)
+    auto = Model(50, 8).double()
+    with torch.no_grad():
+        auto.in_embed.weight.normal_()
+        auto.out_embed.weight.normal_()
+        if Model is wt.CBOW:
+            auto.in_embed.weight[auto.pad] = 0
+    hand = copy.deepcopy(auto)
+    inputs = (torch.tensor([3, 7, 3, 1]) if Model is wt.SkipGram
+              else torch.tensor([[3, 4, 50, 50], [7, 8, 9, 1], [3, 3, 50, 2], [50, 50, 50, 4]]))
+    targets = torch.tensor([[1, 2, 5], [6, 9, 1], [1, 1, 3], [4, 2, 2]])
+    loss_auto = auto(inputs, targets)
+    loss_auto.backward()
+    torch.optim.SGD(auto.parameters(), lr=0.1).step()
+    loss_hand = wt.sgd_step(hand, inputs, targets, 0.1)
+    assert loss_hand.item() == pytest.approx(loss_auto.item(), rel=1e-12)
+    for name in ("in_embed", "out_embed"):
+        a, h = getattr(auto, name).weight, getattr(hand, name).weight
+        assert torch.allclose(a, h, rtol=0, atol=1e-12), name
+    if Model is wt.CBOW:
+        assert torch.all(hand.in_embed.weight[hand.pad] == 0)
 
 
 @pytest.mark.parametrize("Model", [wt.SkipGram, wt.CBOW])
