@@ -140,3 +140,37 @@ def test_the_check_catches_unseeded_numbers_and_hash_order(tmp_path):
     recorded, differ = compare_two_runs(path)
     assert recorded == 4  # x, words, seeded.shape, seeded[0] (not y: it lives inside helper)
     assert [line.split(": ")[1].split("\n")[0] for line in differ] == ["x", "words"]
+
+
+# ---------------------------------------------------------------- the two helpers, on their own
+def test_assert_expressions_reads_what_the_asserts_read():
+    source = ("%time x = 1\n"
+              "assert abs(by_k[T]['err'] - ref) < 1e-6 * np.mean(losses[-5:]), f'{x}'\n"
+              "assert all(v > 0 for v in model.weights) and grad.is_sparse\n"
+              "def check(y):\n    assert y > 0\n")
+    found = assert_expressions(source)
+    assert len(found) == len(set(found))
+    assert set(found) == {"by_k[T]['err']", "T", "ref", "np", "losses[-5:]", "model.weights", "grad.is_sparse"}
+
+
+def test_fingerprints_are_exact_and_order_free_only_where_order_means_nothing():
+    import numpy as np
+    import torch
+    from value_fingerprint import Unrecordable, fingerprint
+
+    x = np.linspace(0, 1, 50)
+    y = x.copy()
+    y[17] = np.nextafter(y[17], 2)  # one ulp
+    assert fingerprint(x) == fingerprint(x.copy()) != fingerprint(y)
+    assert fingerprint(x) != fingerprint(x.astype(np.float32)) != fingerprint(x.reshape(5, 10))
+    assert fingerprint(torch.from_numpy(x)) != fingerprint(torch.from_numpy(y))
+    assert fingerprint(0.1 + 0.2) != fingerprint(0.3) and fingerprint(-0.0) != fingerprint(0.0)
+    assert fingerprint({"a": 1, "b": 2}) == fingerprint({"b": 2, "a": 1})
+    assert fingerprint({"x", "y", "z"}) == fingerprint({"z", "y", "x"})
+    assert fingerprint([1, 2]) != fingerprint([2, 1])
+    torch.manual_seed(0)
+    a, b = torch.nn.Linear(3, 2), torch.nn.Linear(3, 2)
+    assert fingerprint(a) != fingerprint(b)
+    for not_a_value in (np, len, fingerprint, object()):
+        with pytest.raises(Unrecordable):
+            fingerprint(not_a_value)

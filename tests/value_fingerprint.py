@@ -69,7 +69,7 @@ def assert_expressions(cell_source: str) -> list[str]:
 
     Asserts anywhere in the cell count, at module level (inside loops too) but not
     inside ``def``/``class`` bodies, whose names are not the notebook's. Returns each
-    expression once, in the order of first appearance.
+    expression once.
     """
     tree = ast.parse(_python_source(cell_source))
     found = []
