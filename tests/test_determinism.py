@@ -21,6 +21,7 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
+from traitlets import default
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from value_fingerprint import MARKER, assert_expressions  # noqa: E402
@@ -46,6 +47,14 @@ class _CurrentEnvSpecs(KernelSpecManager):
             return self.kernel_spec_class(resource_dir=ipykernel.kernelspec.RESOURCES,
                                           **ipykernel.kernelspec.get_kernel_dict())
         return super().get_kernel_spec(kernel_name)
+
+
+class _CurrentEnvKernels(AsyncKernelManager):
+    """Starts that kernel. Handed to nbclient as a class, so nbclient owns the manager and shuts the kernel down."""
+
+    @default("kernel_spec_manager")
+    def _kernel_spec_manager_default(self):
+        return _CurrentEnvSpecs()
 
 
 def assert_probes(nb) -> dict:
@@ -74,18 +83,17 @@ def with_probe_cells(nb, probes: dict):
         if index in probes:
             call = f"_course_probe({index!r}, {probes[index]!r}, get_ipython().user_ns)"
             cells.append(nbformat.v4.new_code_cell(call))
-    probed = nbformat.v4.new_notebook(cells=cells, metadata=nb.metadata)
-    for cell in probed.cells:  # fresh ids: the copy is never saved, and duplicates would warn
-        cell.pop("id", None)
-    return probed
+    for number, cell in enumerate(cells):  # fresh unique ids (older notebooks have none)
+        cell["id"] = f"run-{number}"
+    return nbformat.v4.new_notebook(cells=cells, metadata=nb.metadata)
 
 
 def run_and_record(path: Path, probes: dict, hash_seed: int) -> dict:
     """Run the notebook once in a fresh kernel; return ``{cell index: {expr: fingerprint or None}}``."""
     nb = nbformat.read(path, as_version=4)
     probed = with_probe_cells(nb, probes)
-    km = AsyncKernelManager(kernel_name=KERNEL, kernel_spec_manager=_CurrentEnvSpecs())
-    client = NotebookClient(probed, km=km, timeout=CELL_TIMEOUT_S, kernel_name=KERNEL, allow_errors=False)
+    client = NotebookClient(probed, kernel_manager_class=_CurrentEnvKernels, kernel_name=KERNEL,
+                            timeout=CELL_TIMEOUT_S, allow_errors=False, shutdown_kernel="immediate")
     env = {**os.environ, "PYTHONHASHSEED": str(hash_seed), "COURSE_FAST": "1", "MPLBACKEND": "agg"}
     client.execute(cwd=str(path.parent), env=env)
     recorded = {}
