@@ -627,7 +627,9 @@ def sampling_explorer(model, vocab, prompt: str, temperature: float = 1.0, n: in
     method = W.Dropdown(options=["temperature", "top_k", "greedy", "beam"], value="temperature", description="method")
     temp = W.FloatLogSlider(value=temperature, base=10, min=-1, max=0.7, step=0.05, description="T",
                             continuous_update=False, readout_format=".2f")
-    k = W.IntSlider(value=5, min=1, max=20, description="k (top-k)", continuous_update=False)
+    # top-k cannot keep more tokens than the vocabulary has
+    k = W.IntSlider(value=min(5, len(vocab)), min=1, max=min(20, len(vocab)), description="k (top-k)",
+                    continuous_update=False)
     box = W.Text(value=prompt, description="prompt", layout=W.Layout(width="60%"), continuous_update=False)
     readout = W.HTML()
     readout.add_class("course-readout")
