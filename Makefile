@@ -12,7 +12,7 @@ LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterla
                --LabApp.extension_manager=readonly
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: setup lab test clean kernel
+.PHONY: setup lab test clean kernel student
 
 setup: $(STAMP)
 
@@ -33,6 +33,10 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# Hand-out copies: every exercise solution replaced by a "not implemented yet" stub, outputs cleared.
+student: $(STAMP)
+	$(PY) -m course_utils.publish.student --out student
 
 clean:
 	rm -rf $(VENV) data/cache build dist *.egg-info course_utils.egg-info .pytest_cache

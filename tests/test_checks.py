@@ -1,4 +1,8 @@
 """Every checker gives feedback on a wrong answer and on a right one."""
+import importlib
+import inspect
+import pkgutil
+
 import numpy as np
 import pytest
 
@@ -15,9 +19,38 @@ def test_report_prints_and_returns(capsys):
 
 def test_stub_gets_not_implemented_message(capsys):
     def stub(ids, vocab_size):
-        raise NotImplementedError
-    assert ex01.check_one_hot(stub) is False
-    assert "not implemented yet" in capsys.readouterr().out
+        raise NotImplementedError("not implemented yet: write the body of one_hot()")
+    with pytest.raises(NotImplementedError, match="not implemented yet: stub still raises") as err:
+        ex01.check_one_hot(stub)
+    assert err.value.__suppress_context__, "the learner sees one short error, not two chained tracebacks"
+    assert "Not yet" not in capsys.readouterr().out
+
+
+# Checkers that take a value, not a function: a stub there raises in the learner's own cell.
+VALUE_CHECKS = {"check_number", "check_function", "check_window_bytes", "check_gradient_errors"}
+
+
+def _function_checkers():
+    found = {}
+    for module in pkgutil.iter_modules(checks.__path__):
+        mod = importlib.import_module(f"course_utils.checks.{module.name}")
+        found.update({f"{module.name}.{name}": fn for name, fn in inspect.getmembers(mod, inspect.isfunction)
+                      if name.startswith("check_") and name not in VALUE_CHECKS and fn.__module__ == mod.__name__})
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(_function_checkers()))
+def test_every_checker_stops_on_a_stub_and_names_it(name):
+    """A student copy's stub makes every exercise cell fail with "not implemented yet: <the learner's name>"."""
+    def my_answer(*_args):
+        raise NotImplementedError("not implemented yet: write the body of my_answer()")
+    with pytest.raises(NotImplementedError, match="^not implemented yet: my_answer still raises"):
+        _function_checkers()[name](my_answer)
+
+
+def test_function_checkers_are_found():
+    assert {"embeddings.check_one_hot", "gates.check_lstm_step", "sequences.check_beam_step"} <= set(_function_checkers())
+    assert len(_function_checkers()) >= 25
 
 
 def test_crashing_answer_is_reported_not_raised(capsys):

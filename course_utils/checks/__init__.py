@@ -5,7 +5,9 @@ Exercise-specific checkers live in submodules named after the idea they test
 (``checks.embeddings`` for notebook 01, ...); the generic pieces are here.
 
 A learner's function that still raises ``NotImplementedError`` (the stub in a
-student copy) gets "not implemented yet", not a traceback.
+student copy, see ``course_utils.publish.student``) is not a wrong answer: the
+check raises ``NotImplementedError("not implemented yet: ...")`` naming the
+function to fill in, so the exercise cell visibly stops there.
 """
 import numpy as np
 
@@ -20,15 +22,21 @@ def report(ok: bool, success: str, hint: str) -> bool:
 
 
 def call_learner(fn, *args, name: str = "your function"):
-    """Call the learner's ``fn``; return ``(True, result)`` or ``(False, None)`` after printing why."""
+    """Call the learner's ``fn``; return ``(True, result)`` or ``(False, None)`` after printing why.
+
+    A stub that raises ``NotImplementedError`` is re-raised as "not implemented yet: <name> ...".
+    """
     if not callable(fn):
         report(False, "", f"expected a function for {name}, got {type(fn).__name__}.")
         return False, None
     try:
         return True, fn(*args)
     except NotImplementedError:
-        report(False, "", f"{name} is not implemented yet: replace the "
-                          "`raise NotImplementedError` line with your code.")
+        own = getattr(fn, "__name__", "")  # the name in the learner's cell (my_rnn_step), if it has one
+        which = own if own.isidentifier() else name
+        raise NotImplementedError(f"not implemented yet: {which} still raises NotImplementedError. Replace "
+                                  "the `raise NotImplementedError(...)` line with your code, then run the "
+                                  "cell again.") from None
     except Exception as err:  # the learner's bug: show it, do not crash the notebook
         report(False, "", f"{name} raised {type(err).__name__}: {err}")
     return False, None
