@@ -144,14 +144,15 @@ def sgd_step(model, inputs, targets, lr: float) -> torch.Tensor:
     W_in, W_out = model.in_embed.weight.detach(), model.out_embed.weight.detach()
     dim = W_in.shape[1]
     if isinstance(model, CBOW):
-        real = inputs != model.pad                                                   # (batch, 2 * window)
-        h_sum = F.embedding_bag(inputs, W_in, mode="sum", padding_idx=model.pad)     # (batch, dim)
-        n_words = real.sum(dim=1, keepdim=True).clamp(min=1)
-        loss, step_h = _negative_sampling_update(h_sum / n_words, targets, W_out, lr)
-        # every context word gets the whole step of h (word2vec's convention, see CBOW); padding none
+        real = inputs != model.pad                                   # (batch, 2 * window)
         window_of, slot = real.nonzero(as_tuple=True)
-        W_in.scatter_add_(0, inputs[window_of, slot].unsqueeze(1).expand(-1, dim),
-                          step_h.index_select(0, window_of))
+        words = inputs[window_of, slot]            # the context words without padding, window by window
+        n_words = real.sum(dim=1)                                    # (batch,)
+        # h: the mean of each window's rows; embedding_bag sums them without a (batch, 2 * window, dim) copy
+        h_sum = F.embedding_bag(words, W_in, n_words.cumsum(0) - n_words, mode="sum")
+        loss, step_h = _negative_sampling_update(h_sum / n_words.clamp(min=1).unsqueeze(1), targets, W_out, lr)
+        # every context word gets the whole step of h (word2vec's convention, see CBOW)
+        W_in.scatter_add_(0, words.unsqueeze(1).expand(-1, dim), step_h.index_select(0, window_of))
     else:
         loss, step_v = _negative_sampling_update(W_in.index_select(0, inputs), targets, W_out, lr)
         W_in.scatter_add_(0, inputs.unsqueeze(1).expand(-1, dim), step_v)
