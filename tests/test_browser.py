@@ -1,11 +1,12 @@
 """A real browser: JupyterLab in Debian's Chromium runs every notebook and moves its main widget;
-one notebook is also presented as live RISE slides whose widget still reacts.
+one notebook is also presented as live slides (jupyterlab-slideshow) whose widget still reacts.
 
 Chromium comes from Debian (``apt-get install chromium``; ``.ci/run`` does it);
 playwright only drives it and never downloads a browser. Where Chromium is
 missing the tests are reported as skipped, with the reason.
 """
 import contextlib
+import importlib.util
 import json
 import os
 import shutil
@@ -279,3 +280,33 @@ def _run_notebook_and_move_widget(lab: dict, page, notebook: str, move: Move) ->
     assert errors.count() == 0, errors.first.inner_text()[:2000]
     widget.scroll_into_view_if_needed()
     page.screenshot(path=str(lab["root"] / f"{notebook.split('.')[0]}-after.png"))
+
+
+@pytest.mark.parametrize("notebook", ["00_start_here.ipynb"])
+def test_notebook_presents_as_live_slides_and_its_widget_reacts(lab, notebook_page, notebook):
+    """Presentation mode (jupyterlab-slideshow's deck, inside JupyterLab): the slide holding the
+    widget cell is on screen and dragging its slider still updates the readout through the kernel."""
+    if importlib.util.find_spec("jupyterlab_slideshow") is None:
+        pytest.fail("jupyterlab-slideshow is not installed: run make setup (it is a course dependency)")
+    page = notebook_page
+    with _screenshot_on_failure(page, lab["root"] / "slides-failure.png"):
+        _run_all(page, notebook)
+        cells = json.loads((ROOT / "notebooks" / notebook).read_text())["cells"]
+        index = next(i for i, c in enumerate(cells) if "widgets_check()" in "".join(c["source"]))
+        cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+        cell.locator(".jp-InputPrompt").click()  # the deck opens on the active cell's slide
+        page.locator(".jp-NotebookPanel-toolbar [data-jp-item-name='deck'] jp-button").click()
+        page.locator(".jp-NotebookPanel.jp-Deck").wait_for(timeout=REACT_MS)
+        for _ in cells:  # walk forward (Space) until the widget's slide is shown
+            if "jp-deck-mod-onscreen" in (cell.get_attribute("class") or ""):
+                break
+            page.keyboard.press("Space")
+        assert "jp-deck-mod-onscreen" in (cell.get_attribute("class") or ""), "the widget's slide is not shown"
+        readout = cell.locator(".course-readout")
+        assert readout.is_visible() and "n = 3" in readout.inner_text(), readout.inner_text()
+        control = cell.locator(".widget-slider .widget-readout")
+        control.fill("8")
+        control.press("Enter")
+        page.wait_for_function("node => node.innerText.includes('n = 8')", arg=readout.element_handle(),
+                               timeout=REACT_MS)
+        page.screenshot(path=str(lab["root"] / "slides-after.png"))
