@@ -1,0 +1,1 @@
+"""Tools that publish the course: student copies, a static site, slides. Notebooks never import these."""
