@@ -12,7 +12,7 @@ LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterla
                --LabApp.extension_manager=readonly
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: setup lab test clean kernel student
+.PHONY: setup lab test clean kernel student html slides
 
 setup: $(STAMP)
 
@@ -38,6 +38,14 @@ test: $(STAMP)
 student: $(STAMP)
 	$(PY) -m course_utils.publish.student --out student
 
+# The executed site (full mode, ~8 min on 2 cores) and static reveal.js slides, both in site/ and
+# readable from disk with no network. Both use the executed copies in build/executed/ (made once).
+html: $(STAMP)
+	$(PY) -m course_utils.publish.site
+
+slides: $(STAMP)
+	$(PY) -m course_utils.publish.slides
+
 clean:
-	rm -rf $(VENV) data/cache build dist *.egg-info course_utils.egg-info .pytest_cache
+	rm -rf $(VENV) data/cache build dist site student *.egg-info course_utils.egg-info .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
