@@ -10,7 +10,7 @@ rows, as word2vec's C code does.
 The models' ``forward`` gives the loss, and autograd its gradient. The
 training loop does not call it: ``sgd_step`` applies the gradients derived by
 hand in notebook 02 directly to the touched rows, which is the same update
-(a test checks it against autograd) at about twice the speed, because no graph,
+(a test checks it against autograd) at more than twice the speed, because no graph,
 sparse gradient or optimiser state is built for each batch.
 """
 import time
