@@ -2,29 +2,64 @@
 
 Each widget is a thin layer: a pure function (unit-tested elsewhere) computes
 the numbers, a function in ``plots`` draws them, and the widget wires controls
-to both. Errors in a callback are shown in the widget's output area.
+to both (``_live`` below). An error in a callback is shown in the widget's readout,
+with its traceback in the output area.
 """
+import contextlib
 import html
 import traceback
 
 import ipywidgets as W
 import matplotlib.pyplot as plt
+import numpy as np
 
 from . import embeddings, plots
+
+
+def _readout() -> W.HTML:
+    """The one-line summary above a widget's output (the browser test and the sweep find it by its class)."""
+    readout = W.HTML()
+    readout.add_class("course-readout")
+    return readout
+
+
+def _output(height: str, scroll: bool = False) -> W.Output:
+    """The area a widget draws into; a fixed height keeps the page from jumping as it redraws."""
+    return W.Output(layout=W.Layout(height=height, overflow="auto" if scroll else None))
+
+
+def _live(controls, draw, readout: W.HTML, out: W.Output | None = None):
+    """Run ``draw()`` now and whenever one of ``controls`` changes; return the function that does it.
+
+    ``draw`` sets ``readout.value`` and prints or plots into ``out``. If it raises, the error is shown
+    in the readout and its traceback in ``out``, where the learner looks (not lost in a log).
+    """
+    def update(_change=None):
+        with out if out is not None else contextlib.nullcontext():
+            if out is not None:
+                out.clear_output(wait=True)
+            try:
+                draw()
+            except Exception as err:
+                readout.value = f"<b>error:</b> {html.escape(type(err).__name__)}: {html.escape(str(err))}"
+                traceback.print_exc()
+
+    for control in controls:
+        control.observe(update, names="value")
+    update()
+    return update
 
 
 def widgets_check() -> W.Widget:
     """A slider and a readout: if dragging the slider changes the text, widgets work."""
     slider = W.IntSlider(value=3, min=1, max=10, description="n")
-    readout = W.HTML()
-    readout.add_class("course-readout")
+    readout = _readout()
 
-    def update(_change=None):
+    def draw():
         n = slider.value
         readout.value = f"<b>n = {n}</b>, n&sup2; = {n * n} &nbsp; {'&#9632;' * n}"
 
-    slider.observe(update, names="value")
-    update()
+    _live([slider], draw, readout)
     return W.VBox([slider, readout])
 
 
@@ -55,27 +90,21 @@ def word_pair_explorer(itos, E, word_i: str, word_j: str, choices=None) -> W.Wid
     stoi = {w: i for i, w in enumerate(itos)}
     pick_i = W.Dropdown(options=choices, value=word_i, description="word 1")
     pick_j = W.Dropdown(options=choices, value=word_j, description="word 2")
-    readout = W.HTML()
-    readout.add_class("course-readout")
-    out = W.Output(layout=W.Layout(height="320px"))
+    readout, out = _readout(), _output("320px")
 
-    def update(_change=None):
-        with out:
-            out.clear_output(wait=True)
-            a, b = pick_i.value, pick_j.value
-            result = embeddings.compare_pair(E, stoi[a], stoi[b], k=min(5, len(itos) - 1))
-            readout.value = (f"one-hot cosine <b>{result['onehot_cosine']:.3f}</b> &nbsp;|&nbsp; "
-                             f"embedding cosine <b>{result['dense_cosine']:.3f}</b> "
-                             f"({html.escape(a)} vs {html.escape(b)})")
-            _draw_pair(result, a, b, itos)
+    def draw():
+        a, b = pick_i.value, pick_j.value
+        result = embeddings.compare_pair(E, stoi[a], stoi[b], k=min(5, len(itos) - 1))
+        readout.value = (f"one-hot cosine <b>{result['onehot_cosine']:.3f}</b> &nbsp;|&nbsp; "
+                         f"embedding cosine <b>{result['dense_cosine']:.3f}</b> "
+                         f"({html.escape(a)} vs {html.escape(b)})")
+        _draw_pair(result, a, b, itos)
 
-    pick_i.observe(update, names="value")
-    pick_j.observe(update, names="value")
-    update()
+    _live([pick_i, pick_j], draw, readout, out)
     return W.VBox([W.HBox([pick_i, pick_j]), readout, out])
 
 
-# ---------------------------------------------------------------- notebook 02 and 03 (word2vec)
+# ---------------------------------------------------------------- notebooks 02 and 03 (word2vec)
 
 def _pairs_html(words, info: dict) -> str:
     spans = []
@@ -101,24 +130,17 @@ def pair_window_explorer(words, window: int = 2, center: int = 2) -> W.Widget:
     from . import word2vec
 
     words = list(words)
-    info = word2vec.pairs_for_display(words, window, center)  # validates the arguments
+    word2vec.pairs_for_display(words, window, center)  # bad arguments fail here, not in the readout
     win = W.IntSlider(value=window, min=1, max=max(1, min(6, len(words) - 1)), description="window")
     pos = W.IntSlider(value=center, min=0, max=len(words) - 1, description="center at")
-    readout = W.HTML()
-    readout.add_class("course-readout")
+    readout = _readout()
 
-    def update(_change=None):
-        try:
-            info = word2vec.pairs_for_display(words, win.value, pos.value)
-            info["center_position"] = pos.value
-            readout.value = _pairs_html(words, info)
-        except Exception as err:  # shown, not swallowed
-            readout.value = f"<span style='color:red'>{html.escape(repr(err))}</span>"
+    def draw():
+        info = word2vec.pairs_for_display(words, win.value, pos.value)
+        info["center_position"] = pos.value
+        readout.value = _pairs_html(words, info)
 
-    win.observe(update, names="value")
-    pos.observe(update, names="value")
-    update()
-    del info
+    _live([win, pos], draw, readout)
     return W.VBox([W.HBox([win, pos]), readout])
 
 
@@ -154,144 +176,25 @@ def embedding_explorer(E, itos, word: str = "france", analogy=("man", "king", "w
                            for v, d in zip(analogy, ["a", "is to b", "as c"]))
     words_box = W.Text(value=", ".join(words), description="PCA words", continuous_update=False,
                        layout=W.Layout(width="600px"))
-    readout = W.HTML()
-    readout.add_class("course-readout")
-    out = W.Output(layout=W.Layout(height="400px"))
+    readout, out = _readout(), _output("400px")
 
-    def update(_change=None):
-        with out:
-            out.clear_output(wait=True)
-            try:
-                r = evaluation.explore(E, itos, word_box.value, (a_box.value, b_box.value, c_box.value),
-                                       words_box.value.split(","))
-                best = r["neighbours"][0][0] if isinstance(r["neighbours"], list) else "?"
-                answer = r["analogy"][0][0] if isinstance(r["analogy"], list) else "?"
-                readout.value = (f"nearest to <b>{html.escape(word_box.value)}</b>: {html.escape(best)}"
-                                 f" &nbsp;|&nbsp; {html.escape(a_box.value)} : {html.escape(b_box.value)}"
-                                 f" :: {html.escape(c_box.value)} : <b>{html.escape(answer)}</b>"
-                                 + (f" &nbsp;|&nbsp; not in vocabulary: {html.escape(', '.join(r['missing']))}"
-                                    if r["missing"] else ""))
-                _draw_explorer(r)
-            except Exception as err:  # shown, not swallowed
-                readout.value = f"<span style='color:red'>{html.escape(repr(err))}</span>"
-                print(traceback.format_exc())
+    def draw():
+        r = evaluation.explore(E, itos, word_box.value, (a_box.value, b_box.value, c_box.value),
+                               words_box.value.split(","))
+        best = r["neighbours"][0][0] if isinstance(r["neighbours"], list) else "?"
+        answer = r["analogy"][0][0] if isinstance(r["analogy"], list) else "?"
+        readout.value = (f"nearest to <b>{html.escape(word_box.value)}</b>: {html.escape(best)}"
+                         f" &nbsp;|&nbsp; {html.escape(a_box.value)} : {html.escape(b_box.value)}"
+                         f" :: {html.escape(c_box.value)} : <b>{html.escape(answer)}</b>"
+                         + (f" &nbsp;|&nbsp; not in vocabulary: {html.escape(', '.join(r['missing']))}"
+                            if r["missing"] else ""))
+        _draw_explorer(r)
 
-    for box in (word_box, a_box, b_box, c_box, words_box):
-        box.observe(update, names="value")
-    update()
+    _live([word_box, a_box, b_box, c_box, words_box], draw, readout, out)
     return W.VBox([word_box, W.HBox([a_box, b_box, c_box]), words_box, readout, out])
 
 
-# ---------------------------------------------------------------- notebook 07: vanishing / exploding
-def gradient_flow_summary(result: dict) -> str:
-    """The readout line for one setting (plain text, also printed for the static output)."""
-    import numpy as np
-
-    from . import spectra
-
-    y, T = result["log10_norm"], result["settings"]["T"]
-    if np.isneginf(y[0]):
-        verdict = "exactly zero (ReLU units switched off)"
-    elif y[0] > spectra.LOG10_FLOAT32_MAX:
-        verdict = "EXPLODES past float32"
-    elif y[0] > 1:
-        verdict = "explodes"
-    elif y[0] < -3:
-        verdict = "vanishes"
-    else:
-        verdict = "stays of order 1"
-    return (f"||dh_T/dh_0|| = {spectra.format_pow10(y[0])} over T = {T} steps: {verdict}. "
-            f"spectral radius {result['spectral_radius']:.2f} -> radius^T = "
-            f"{spectra.format_pow10(result['log10_eig_prediction'][0])}; "
-            f"sigma_1 = {result['sigma_1']:.2f}, gamma = {result['gamma']:g} -> bound "
-            f"{spectra.format_pow10(result['log10_bound'][0])}")
-
-
-def gradient_flow_explorer(kind: str = "gaussian", spectral_radius: float = 1.0, T: int = 100,
-                           nonlinearity: str = "tanh", n: int = 64, seed: int = 0) -> W.Widget:
-    """Notebook 07: sliders for W_hh's kind and spectral radius, T and the nonlinearity; plots
-    ``||dh_T/dh_k||`` against k beside the eigenvalues. A thin layer over ``spectra.gradient_flow``."""
-    import traceback
-
-    from . import spectra
-
-    spectra.gradient_flow(kind, spectral_radius, T, nonlinearity, n, seed=seed)  # bad arguments fail here
-    style = {"description_width": "110px"}
-    kind_w = W.Dropdown(options=list(spectra.MATRIX_KINDS), value=kind, description="W_hh kind", style=style)
-    radius_w = W.FloatSlider(value=spectral_radius, min=0.1, max=4.0, step=0.05, description="spectral radius",
-                             continuous_update=False, style=style, readout_format=".2f")
-    T_w = W.IntSlider(value=T, min=5, max=200, step=5, description="T (steps)", continuous_update=False, style=style)
-    nl_w = W.Dropdown(options=list(spectra.NONLINEARITIES), value=nonlinearity, description="nonlinearity",
-                      style=style)
-    readout = W.HTML()
-    readout.add_class("course-readout")
-    out = W.Output(layout=W.Layout(height="430px"))
-
-    def update(_change=None):
-        with out:
-            out.clear_output(wait=True)
-            try:
-                result = spectra.gradient_flow(kind_w.value, radius_w.value, T_w.value, nl_w.value, n, seed=seed)
-                readout.value = "<b>" + html.escape(gradient_flow_summary(result)) + "</b>"
-                plots.show(plots.gradient_flow_figure(result))
-            except Exception as err:  # shown where the learner looks, not swallowed
-                readout.value = f"<b>error:</b> {html.escape(type(err).__name__)}: {html.escape(str(err))}"
-                traceback.print_exc()
-
-    for control in (kind_w, radius_w, T_w, nl_w):
-        control.observe(update, names="value")
-    update()
-    return W.VBox([W.HBox([kind_w, nl_w]), W.HBox([radius_w, T_w]), readout, out])
-
-
-def wall_clipping_summary(result: dict) -> str:
-    """The readout line of the clipping widget (plain text, also printed for the static output)."""
-    s = result["settings"]
-    return (f"largest update: {result['largest_update_plain']:.3g} without clipping, "
-            f"{result['largest_update_clipped']:.3g} with {s['clip']} clipping "
-            f"(lr x c = {s['lr'] * s['threshold']:.3g}); at the wall the unclipped loss went "
-            f"{result['loss_before_jump']:.3g} -> {result['loss_after_jump']:.3g}; final loss "
-            f"{result['final_loss_plain']:.2g} (no clipping) vs {result['final_loss_clipped']:.2g} (clipped)")
-
-
-def wall_clipping_explorer(start: str = "A", clip: str = "norm", threshold: float = 5.0, lr: float = 0.02) -> W.Widget:
-    """Notebook 07: gradient descent into the one-unit RNN's wall, with a clipping rule, threshold and
-    learning rate to choose. A thin layer over ``clipping.wall_experiment``."""
-    import traceback
-
-    from . import clipping, spectra
-
-    clipping.wall_experiment(start, clip, threshold, lr, steps=1)  # bad arguments fail here
-    surface = spectra.error_surface(w_range=(1.0, 13.0), b_range=(-7.0, 1.0), num=121)
-    style = {"description_width": "110px"}
-    start_w = W.Dropdown(options=list(clipping.WALL_STARTS), value=start, description="start", style=style)
-    clip_w = W.Dropdown(options=["norm", "elementwise"], value=clip, description="clipping rule", style=style)
-    c_w = W.FloatLogSlider(value=threshold, base=10, min=-1, max=2, step=0.1, description="threshold c",
-                           continuous_update=False, style=style, readout_format=".2g")
-    lr_w = W.FloatLogSlider(value=lr, base=10, min=-3, max=-1, step=0.1, description="learning rate",
-                            continuous_update=False, style=style, readout_format=".2g")
-    readout = W.HTML()
-    readout.add_class("course-readout")
-    out = W.Output(layout=W.Layout(height="450px"))
-
-    def update(_change=None):
-        with out:
-            out.clear_output(wait=True)
-            try:
-                result = clipping.wall_experiment(start_w.value, clip_w.value, c_w.value, lr_w.value)
-                readout.value = "<b>" + html.escape(wall_clipping_summary(result)) + "</b>"
-                plots.show(plots.wall_experiment_figure(surface, result))
-            except Exception as err:  # shown where the learner looks, not swallowed
-                readout.value = f"<b>error:</b> {html.escape(type(err).__name__)}: {html.escape(str(err))}"
-                traceback.print_exc()
-
-    for control in (start_w, clip_w, c_w, lr_w):
-        control.observe(update, names="value")
-    update()
-    return W.VBox([W.HBox([start_w, clip_w]), W.HBox([c_w, lr_w]), readout, out])
-
 # ---------------------------------------------------------------- notebooks 04-06 (language models, RNNs, BPTT)
-import numpy as np  # noqa: E402  (kept with the functions that need it)
 
 def ngram_explorer(models: dict, heldout, itos, n: int = 2, k: float = 0.1, seed: int = 0) -> W.Widget:
     """Choose the order n and the smoothing k; see held-out perplexity and sampled sentences (notebook 04).
@@ -306,22 +209,16 @@ def ngram_explorer(models: dict, heldout, itos, n: int = 2, k: float = 0.1, seed
                          continuous_update=False)
     pick_k = W.FloatLogSlider(value=k, base=10, min=-4, max=0, step=0.25, description="k",
                               continuous_update=False, readout_format=".4f")
-    readout = W.HTML()
-    readout.add_class("course-readout")
-    out = W.Output(layout=W.Layout(height="160px", overflow="auto"))
+    readout, out = _readout(), _output("160px", scroll=True)
 
-    def update(_change=None):
-        with out:
-            out.clear_output(wait=True)
-            result = ngram.ngram_experiment(models, heldout, itos, pick_n.value, pick_k.value, seed=seed)
-            readout.value = (f"n = {result['n']}, k = {result['k']:.4g}: held-out perplexity "
-                             f"<b>{result['perplexity']:.1f}</b> ({result['bits_per_token']:.2f} bits per token)")
-            for i, sentence in enumerate(result["samples"], start=1):
-                print(f"sample {i}: {sentence}")
+    def draw():
+        result = ngram.ngram_experiment(models, heldout, itos, pick_n.value, pick_k.value, seed=seed)
+        readout.value = (f"n = {result['n']}, k = {result['k']:.4g}: held-out perplexity "
+                         f"<b>{result['perplexity']:.1f}</b> ({result['bits_per_token']:.2f} bits per token)")
+        for i, sentence in enumerate(result["samples"], start=1):
+            print(f"sample {i}: {sentence}")
 
-    pick_n.observe(update, names="value")
-    pick_k.observe(update, names="value")
-    update()
+    _live([pick_n, pick_k], draw, readout, out)
     return W.VBox([W.HBox([pick_n, pick_k]), readout, out])
 
 
@@ -350,35 +247,33 @@ def rnn_stepper(model, vocab, sentence: str) -> W.Widget:
     box = W.Text(value=sentence, description="sentence", layout=W.Layout(width="60%"),
                  continuous_update=False)
     step = W.IntSlider(value=1, min=1, max=max(1, len(text.tokenize(sentence))), description="t")
-    readout = W.HTML()
-    readout.add_class("course-readout")
-    out = W.Output(layout=W.Layout(height="360px", overflow="auto"))
+    readout, out = _readout(), _output("360px", scroll=True)
     state = {}
 
-    def run_sentence(_change=None):
+    def read_sentence():
+        """Run the RNN over the box's sentence once; moving the slider then only picks a step of it."""
         words = text.tokenize(box.value) or ["<unk>"]
-        ids = vocab.encode(words)
+        state["sentence"] = box.value
         state["words"] = [w if w in vocab else f"{w}(unk)" for w in words]
-        state["h"] = rnn.hidden_states(params, model.embed_numpy(ids))
+        state["h"] = rnn.hidden_states(params, model.embed_numpy(vocab.encode(words)))
         state["probs"] = _softmax_rows(state["h"] @ params["W_hy"].T + params["b_y"])
-        step.max = len(words)
-        step.value = min(step.value, len(words))
-        update()
 
-    def update(_change=None):
-        with out:
-            out.clear_output(wait=True)
-            t = step.value
-            h_t, probs = state["h"][t - 1], state["probs"][t - 1]
-            top = np.argsort(probs)[::-1][:3]
-            guesses = ", ".join(f"{html.escape(vocab.itos[i])} {probs[i]:.2f}" for i in top)
-            readout.value = (f"t = {t}: read <b>{html.escape(state['words'][t - 1])}</b>; "
-                             f"||h_t|| = <b>{np.linalg.norm(h_t):.3f}</b>; next word guesses: {guesses}")
-            _draw_heat_strip(state["h"], state["words"], t)
+    def draw():
+        if state.get("sentence") != box.value:
+            read_sentence()
+            t_before = step.value
+            step.max = len(state["words"])
+            if step.value != t_before:
+                return  # a shorter sentence pulled t back, and the slider's own callback has drawn it
+        t = step.value
+        h_t, probs = state["h"][t - 1], state["probs"][t - 1]
+        top = np.argsort(probs)[::-1][:3]
+        guesses = ", ".join(f"{html.escape(vocab.itos[i])} {probs[i]:.2f}" for i in top)
+        readout.value = (f"t = {t}: read <b>{html.escape(state['words'][t - 1])}</b>; "
+                         f"||h_t|| = <b>{np.linalg.norm(h_t):.3f}</b>; next word guesses: {guesses}")
+        _draw_heat_strip(state["h"], state["words"], t)
 
-    box.observe(run_sentence, names="value")
-    step.observe(update, names="value")
-    run_sentence()
+    _live([box, step], draw, readout, out)
     return W.VBox([box, step, readout, out])
 
 
@@ -401,100 +296,110 @@ def bptt_gradient_explorer(cases: dict, length: int = 20, max_length: int | None
     if not 2 <= length <= max_length:
         raise ValueError(f"length must be in [2, {max_length}], got {length!r}")
     slider = W.IntSlider(value=length, min=2, max=max_length, description="T", continuous_update=False)
-    readout = W.HTML()
-    readout.add_class("course-readout")
-    out = W.Output(layout=W.Layout(height="330px"))
+    readout, out = _readout(), _output("330px")
 
-    def update(_change=None):
-        with out:
-            out.clear_output(wait=True)
-            T = slider.value
-            fig, ax = plt.subplots(figsize=(7, 3.2))
-            parts = []
-            for label, (params, x, targets) in cases.items():
-                norms = rnn.last_step_gradient_norms(params, x[:T], targets[:T])
-                ax.semilogy(np.arange(1, T + 1), norms, marker="o", ms=3, label=label)
-                parts.append(f"{html.escape(label)}: ||dL_T/dh_1|| / ||dL_T/dh_T|| = "
-                             f"<b>{norms[0] / norms[-1]:.2e}</b>")
-            readout.value = f"T = {T}. " + " &nbsp;|&nbsp; ".join(parts)
-            plots.label_axes(ax, "How far back the last loss reaches", "t", "||dL_T / dh_t||")
-            ax.legend()
-            fig.tight_layout()
-            plots.show(fig)
+    def draw():
+        T = slider.value
+        fig, ax = plt.subplots(figsize=(7, 3.2))
+        parts = []
+        for label, (params, x, targets) in cases.items():
+            norms = rnn.last_step_gradient_norms(params, x[:T], targets[:T])
+            ax.semilogy(np.arange(1, T + 1), norms, marker="o", ms=3, label=label)
+            parts.append(f"{html.escape(label)}: ||dL_T/dh_1|| / ||dL_T/dh_T|| = "
+                         f"<b>{norms[0] / norms[-1]:.2e}</b>")
+        readout.value = f"T = {T}. " + " &nbsp;|&nbsp; ".join(parts)
+        plots.label_axes(ax, "How far back the last loss reaches", "t", "||dL_T / dh_t||")
+        ax.legend()
+        fig.tight_layout()
+        plots.show(fig)
 
-    slider.observe(update, names="value")
-    update()
+    _live([slider], draw, readout, out)
     return W.VBox([slider, readout, out])
 
 
-# ---------------------------------------------------------------- notebooks 10-11 (sequence tasks, encoder-decoder)
-def sentiment_stepper(models: dict, vocab, sentence: str) -> W.Widget:
-    """Type a review; see each classifier's P(positive) after every prefix of it (notebook 10).
+# ---------------------------------------------------------------- notebook 07: vanishing / exploding
 
-    models: ``{name: trained seq_models classifier}``; vocab: the ``text.Vocab`` they were trained with.
-    """
-    from . import seq_models, text
+def gradient_flow_summary(result: dict) -> str:
+    """The readout line for one setting (plain text, also printed for the static output)."""
+    from . import spectra
 
-    if not models:
-        raise ValueError("models must hold at least one trained classifier")
-    box = W.Text(value=sentence, description="review", layout=W.Layout(width="70%"), continuous_update=False)
-    pick = W.Dropdown(options=list(models), value=list(models)[0], description="model")
-    readout = W.HTML()
-    readout.add_class("course-readout")
-    out = W.Output(layout=W.Layout(height="300px"))
-
-    def update(_change=None):
-        with out:
-            out.clear_output(wait=True)
-            words = text.tokenize(box.value, keep_punct=True)
-            if not words:
-                readout.value = "type a few words"
-                return
-            probs = seq_models.prefix_probabilities(models[pick.value], vocab.encode(words))[:, 1]
-            unknown = [w for w in words if w not in vocab]
-            readout.value = (f"{html.escape(pick.value)}: P(positive) = <b>{probs[-1]:.3f}</b> "
-                             f"({'positive' if probs[-1] >= 0.5 else 'negative'})"
-                             + (f" &nbsp; unknown words: {html.escape(', '.join(unknown))}" if unknown else ""))
-            fig, ax = plt.subplots(figsize=(8, 2.8))
-            plots.prefix_probability_bars(ax, words, probs, title=f"{pick.value}: P(positive) after w_1..w_t")
-            plots.show(fig)
-
-    box.observe(update, names="value")
-    pick.observe(update, names="value")
-    update()
-    return W.VBox([W.HBox([box, pick]), readout, out])
+    y, T = result["log10_norm"], result["settings"]["T"]
+    if np.isneginf(y[0]):
+        verdict = "exactly zero (ReLU units switched off)"
+    elif y[0] > spectra.LOG10_FLOAT32_MAX:
+        verdict = "EXPLODES past float32"
+    elif y[0] > 1:
+        verdict = "explodes"
+    elif y[0] < -3:
+        verdict = "vanishes"
+    else:
+        verdict = "stays of order 1"
+    return (f"||dh_T/dh_0|| = {spectra.format_pow10(y[0])} over T = {T} steps: {verdict}. "
+            f"spectral radius {result['spectral_radius']:.2f} -> radius^T = "
+            f"{spectra.format_pow10(result['log10_eig_prediction'][0])}; "
+            f"sigma_1 = {result['sigma_1']:.2f}, gamma = {result['gamma']:g} -> bound "
+            f"{spectra.format_pow10(result['log10_bound'][0])}")
 
 
-def decoder_explorer(model, source: str, n_symbols: int, max_len: int = 30) -> W.Widget:
-    """Type a letter sequence; compare the greedy and beam-search reversals of a seq2seq model (notebook 11)."""
-    from . import seq2seq, seq_tasks
+def gradient_flow_explorer(kind: str = "gaussian", spectral_radius: float = 1.0, T: int = 100,
+                           nonlinearity: str = "tanh", n: int = 64, seed: int = 0) -> W.Widget:
+    """Notebook 07: sliders for W_hh's kind and spectral radius, T and the nonlinearity; plots
+    ``||dh_T/dh_k||`` against k beside the eigenvalues. A thin layer over ``spectra.gradient_flow``."""
+    from . import spectra
 
-    box = W.Text(value=source, description="input", continuous_update=False)
-    beam = W.IntSlider(value=3, min=1, max=10, description="beam size", continuous_update=False)
-    readout = W.HTML()
-    readout.add_class("course-readout")
-    out = W.Output(layout=W.Layout(height="120px", overflow="auto"))
+    spectra.gradient_flow(kind, spectral_radius, T, nonlinearity, n, seed=seed)  # bad arguments fail here
+    style = {"description_width": "110px"}
+    kind_w = W.Dropdown(options=list(spectra.MATRIX_KINDS), value=kind, description="W_hh kind", style=style)
+    radius_w = W.FloatSlider(value=spectral_radius, min=0.1, max=4.0, step=0.05, description="spectral radius",
+                             continuous_update=False, style=style, readout_format=".2f")
+    T_w = W.IntSlider(value=T, min=5, max=200, step=5, description="T (steps)", continuous_update=False, style=style)
+    nl_w = W.Dropdown(options=list(spectra.NONLINEARITIES), value=nonlinearity, description="nonlinearity",
+                      style=style)
+    readout, out = _readout(), _output("430px")
 
-    def update(_change=None):
-        with out:
-            out.clear_output(wait=True)
-            try:
-                src = seq_tasks.text_to_symbols(box.value, n_symbols)
-            except ValueError as err:  # a typo in the box: say so in the output area, keep the last readout
-                print(f"ValueError: {err}")
-                return
-            rep = seq2seq.decode_report(model, src, target=src[::-1], beam_size=beam.value, max_len=max_len)
-            mark = {True: "&#10004;", False: "&#10008;"}
-            readout.value = (f"n = {len(src)}: greedy <b>{seq_tasks.symbols_to_text(rep['greedy'])}</b> "
-                             f"{mark[rep['greedy_right']]} (log P {rep['greedy_logp']:.2f}) &nbsp;|&nbsp; "
-                             f"beam {beam.value} <b>{seq_tasks.symbols_to_text(rep['beam'])}</b> "
-                             f"{mark[rep['beam_right']]} (log P {rep['beam_logp']:.2f})")
-            print("target:", seq_tasks.symbols_to_text(src[::-1]))
+    def draw():
+        result = spectra.gradient_flow(kind_w.value, radius_w.value, T_w.value, nl_w.value, n, seed=seed)
+        readout.value = "<b>" + html.escape(gradient_flow_summary(result)) + "</b>"
+        plots.show(plots.gradient_flow_figure(result))
 
-    box.observe(update, names="value")
-    beam.observe(update, names="value")
-    update()
-    return W.VBox([W.HBox([box, beam]), readout, out])
+    _live([kind_w, radius_w, T_w, nl_w], draw, readout, out)
+    return W.VBox([W.HBox([kind_w, nl_w]), W.HBox([radius_w, T_w]), readout, out])
+
+
+def wall_clipping_summary(result: dict) -> str:
+    """The readout line of the clipping widget (plain text, also printed for the static output)."""
+    s = result["settings"]
+    return (f"largest update: {result['largest_update_plain']:.3g} without clipping, "
+            f"{result['largest_update_clipped']:.3g} with {s['clip']} clipping "
+            f"(lr x c = {s['lr'] * s['threshold']:.3g}); at the wall the unclipped loss went "
+            f"{result['loss_before_jump']:.3g} -> {result['loss_after_jump']:.3g}; final loss "
+            f"{result['final_loss_plain']:.2g} (no clipping) vs {result['final_loss_clipped']:.2g} (clipped)")
+
+
+def wall_clipping_explorer(start: str = "A", clip: str = "norm", threshold: float = 5.0, lr: float = 0.02) -> W.Widget:
+    """Notebook 07: gradient descent into the one-unit RNN's wall, with a clipping rule, threshold and
+    learning rate to choose. A thin layer over ``clipping.wall_experiment``."""
+    from . import clipping, spectra
+
+    clipping.wall_experiment(start, clip, threshold, lr, steps=1)  # bad arguments fail here
+    surface = spectra.error_surface(w_range=(1.0, 13.0), b_range=(-7.0, 1.0), num=121)
+    style = {"description_width": "110px"}
+    start_w = W.Dropdown(options=list(clipping.WALL_STARTS), value=start, description="start", style=style)
+    clip_w = W.Dropdown(options=["norm", "elementwise"], value=clip, description="clipping rule", style=style)
+    c_w = W.FloatLogSlider(value=threshold, base=10, min=-1, max=2, step=0.1, description="threshold c",
+                           continuous_update=False, style=style, readout_format=".2g")
+    lr_w = W.FloatLogSlider(value=lr, base=10, min=-3, max=-1, step=0.1, description="learning rate",
+                            continuous_update=False, style=style, readout_format=".2g")
+    readout, out = _readout(), _output("450px")
+
+    def draw():
+        result = clipping.wall_experiment(start_w.value, clip_w.value, c_w.value, lr_w.value)
+        readout.value = "<b>" + html.escape(wall_clipping_summary(result)) + "</b>"
+        plots.show(plots.wall_experiment_figure(surface, result))
+
+    _live([start_w, clip_w, c_w, lr_w], draw, readout, out)
+    return W.VBox([W.HBox([start_w, clip_w]), W.HBox([c_w, lr_w]), readout, out])
+
 
 # ---------------------------------------------------------------- notebook 08 (LSTM and GRU)
 
@@ -549,36 +454,30 @@ def lstm_gate_explorer(sequences, traces, length: int = 40, f: float = 0.9, i: f
     sliders = {name: W.FloatSlider(value=v, min=0.0, max=1.0, step=0.01, description=f"{name} gate")
                for name, v in (("f", f), ("i", i), ("o", o))}
     pick = W.IntSlider(value=0, min=0, max=len(sequences) - 1, description="sequence")
-    readout = W.HTML()
-    readout.add_class("course-readout")
-    out = W.Output(layout=W.Layout(height="600px"))
+    readout, out = _readout(), _output("600px")
     g = np.zeros(length)
     g[4], g[length // 2] = 1.0, -0.5
 
-    def update(_change=None):
-        with out:
-            out.clear_output(wait=True)
-            if mode.value == "set the gates":
-                fv, iv, ov = (sliders[n].value for n in "fio")
-                result = cells.cell_state_with_fixed_gates(fv, iv, ov, g)
-                readout.value = (f"f = {fv:.2f}, i = {iv:.2f}, o = {ov:.2f}: c_5 = <b>{result['c'][4]:.3f}</b>, "
-                                 f"c_{length} = <b>{result['c'][-1]:.3f}</b> "
-                                 f"(after {length - length // 2 - 1} more steps of forgetting)")
-                _draw_manual_gates(result, g, fv, iv, ov)
-            else:
-                x, trace = sequences[pick.value], traces[pick.value]
-                moves = np.abs(trace["c"][-1] - trace["c"][0]) + trace["c"].std(axis=0)
-                units = np.argsort(moves)[::-1][:4]
-                marks = np.flatnonzero(x[:, 1] > 0)
-                readout.value = (f"sequence {pick.value}: target {x[marks, 0].sum():.3f}; mean forget gate "
-                                 f"<b>{trace['f'].mean():.3f}</b>; mean input gate at the marked steps "
-                                 f"<b>{trace['i'][marks].mean():.3f}</b> vs elsewhere "
-                                 f"{np.delete(trace['i'], marks, axis=0).mean():.3f}")
-                _draw_trained_gates(x, trace, units)
+    def draw():
+        if mode.value == "set the gates":
+            fv, iv, ov = (sliders[n].value for n in "fio")
+            result = cells.cell_state_with_fixed_gates(fv, iv, ov, g)
+            readout.value = (f"f = {fv:.2f}, i = {iv:.2f}, o = {ov:.2f}: c_5 = <b>{result['c'][4]:.3f}</b>, "
+                             f"c_{length} = <b>{result['c'][-1]:.3f}</b> "
+                             f"(after {length - length // 2 - 1} more steps of forgetting)")
+            _draw_manual_gates(result, g, fv, iv, ov)
+        else:
+            x, trace = sequences[pick.value], traces[pick.value]
+            moves = np.abs(trace["c"][-1] - trace["c"][0]) + trace["c"].std(axis=0)
+            units = np.argsort(moves)[::-1][:4]
+            marks = np.flatnonzero(x[:, 1] > 0)
+            readout.value = (f"sequence {pick.value}: target {x[marks, 0].sum():.3f}; mean forget gate "
+                             f"<b>{trace['f'].mean():.3f}</b>; mean input gate at the marked steps "
+                             f"<b>{trace['i'][marks].mean():.3f}</b> vs elsewhere "
+                             f"{np.delete(trace['i'], marks, axis=0).mean():.3f}")
+            _draw_trained_gates(x, trace, units)
 
-    for widget in [mode, pick, *sliders.values()]:
-        widget.observe(update, names="value")
-    update()
+    _live([mode, pick, *sliders.values()], draw, readout, out)
     return W.VBox([mode, W.HBox(list(sliders.values())), pick, readout, out])
 
 
@@ -594,27 +493,22 @@ def adding_showdown_explorer(results: dict, train, length: int, lengths) -> W.Wi
     if length not in results:
         raise ValueError(f"length={length!r} must already be in results (keys {sorted(results)})")
     pick = W.Dropdown(options=lengths, value=length, description="T")
-    readout = W.HTML()
-    readout.add_class("course-readout")
-    out = W.Output(layout=W.Layout(height="340px"))
+    readout, out = _readout(), _output("340px")
 
-    def update(_change=None):
-        with out:
+    def draw():
+        T = pick.value
+        if T not in results:
+            print(f"training three models at T = {T} (this takes a minute or two)...")
+            results[T] = train(T)
             out.clear_output(wait=True)
-            T = pick.value
-            if T not in results:
-                print(f"training three models at T = {T} (this takes a minute or two)...")
-                results[T] = train(T)
-                out.clear_output(wait=True)
-            readout.value = f"T = {T}: final held-out MSE " + " &nbsp;|&nbsp; ".join(
-                f"{k.upper()} <b>{r['final_mse']:.4f}</b>" for k, r in results[T].items()) + \
-                f" &nbsp;(baseline {tasks.ADDING_BASELINE_MSE:.3f})"
-            fig, ax = plt.subplots(figsize=(7, 3.3))
-            plots.adding_curves(ax, results[T], tasks.ADDING_BASELINE_MSE, T)
-            plots.show(fig)
+        readout.value = f"T = {T}: final held-out MSE " + " &nbsp;|&nbsp; ".join(
+            f"{k.upper()} <b>{r['final_mse']:.4f}</b>" for k, r in results[T].items()) + \
+            f" &nbsp;(baseline {tasks.ADDING_BASELINE_MSE:.3f})"
+        fig, ax = plt.subplots(figsize=(7, 3.3))
+        plots.adding_curves(ax, results[T], tasks.ADDING_BASELINE_MSE, T)
+        plots.show(fig)
 
-    pick.observe(update, names="value")
-    update()
+    _live([pick], draw, readout, out)
     return W.VBox([pick, readout, out])
 
 
@@ -631,26 +525,79 @@ def sampling_explorer(model, vocab, prompt: str, temperature: float = 1.0, n: in
     k = W.IntSlider(value=min(5, len(vocab)), min=1, max=min(20, len(vocab)), description="k (top-k)",
                     continuous_update=False)
     box = W.Text(value=prompt, description="prompt", layout=W.Layout(width="60%"), continuous_update=False)
-    readout = W.HTML()
-    readout.add_class("course-readout")
-    out = W.Output(layout=W.Layout(height="420px", overflow="auto"))
+    readout, out = _readout(), _output("420px", scroll=True)
 
-    def update(_change=None):
-        with out:
-            out.clear_output(wait=True)
-            result = sampling.sampling_experiment(model, vocab, box.value or " ", method.value, temp.value, k.value,
-                                                  n=n if method.value != "beam" else min(n, 80))
-            readout.value = (f"{method.value}, T = {temp.value:.2f}: next-character entropy "
-                             f"<b>{result['entropy_bits']:.2f} bits</b>; most likely "
-                             f"<b>{html.escape(repr(result['chars'][0]))}</b> ({result['probs'][0]:.2f})")
-            fig, ax = plt.subplots(figsize=(7.5, 2.8))
-            ax.bar([repr(c)[1:-1] for c in result["chars"]], result["probs"], color=plots.COLORS["lstm"])
-            ax.set_ylim(0, 1)
-            plots.label_axes(ax, f"next character after the prompt ({method.value})", "character", "probability")
-            plots.show(fig)
-            print(box.value + result["text"])
+    def draw():
+        result = sampling.sampling_experiment(model, vocab, box.value or " ", method.value, temp.value, k.value,
+                                              n=n if method.value != "beam" else min(n, 80))
+        readout.value = (f"{method.value}, T = {temp.value:.2f}: next-character entropy "
+                         f"<b>{result['entropy_bits']:.2f} bits</b>; most likely "
+                         f"<b>{html.escape(repr(result['chars'][0]))}</b> ({result['probs'][0]:.2f})")
+        fig, ax = plt.subplots(figsize=(7.5, 2.8))
+        ax.bar([repr(c)[1:-1] for c in result["chars"]], result["probs"], color=plots.COLORS["lstm"])
+        ax.set_ylim(0, 1)
+        plots.label_axes(ax, f"next character after the prompt ({method.value})", "character", "probability")
+        plots.show(fig)
+        print(box.value + result["text"])
 
-    for w in (method, temp, k, box):
-        w.observe(update, names="value")
-    update()
+    _live([method, temp, k, box], draw, readout, out)
     return W.VBox([W.HBox([method, temp, k]), box, readout, out])
+
+
+# ---------------------------------------------------------------- notebooks 10-11 (sequence tasks, encoder-decoder)
+
+def sentiment_stepper(models: dict, vocab, sentence: str) -> W.Widget:
+    """Type a review; see each classifier's P(positive) after every prefix of it (notebook 10).
+
+    models: ``{name: trained seq_models classifier}``; vocab: the ``text.Vocab`` they were trained with.
+    """
+    from . import seq_models, text
+
+    if not models:
+        raise ValueError("models must hold at least one trained classifier")
+    box = W.Text(value=sentence, description="review", layout=W.Layout(width="70%"), continuous_update=False)
+    pick = W.Dropdown(options=list(models), value=list(models)[0], description="model")
+    readout, out = _readout(), _output("300px")
+
+    def draw():
+        words = text.tokenize(box.value, keep_punct=True)
+        if not words:
+            readout.value = "type a few words"
+            return
+        probs = seq_models.prefix_probabilities(models[pick.value], vocab.encode(words))[:, 1]
+        unknown = [w for w in words if w not in vocab]
+        readout.value = (f"{html.escape(pick.value)}: P(positive) = <b>{probs[-1]:.3f}</b> "
+                         f"({'positive' if probs[-1] >= 0.5 else 'negative'})"
+                         + (f" &nbsp; unknown words: {html.escape(', '.join(unknown))}" if unknown else ""))
+        fig, ax = plt.subplots(figsize=(8, 2.8))
+        plots.prefix_probability_bars(ax, words, probs, title=f"{pick.value}: P(positive) after w_1..w_t")
+        plots.show(fig)
+
+    _live([box, pick], draw, readout, out)
+    return W.VBox([W.HBox([box, pick]), readout, out])
+
+
+def decoder_explorer(model, source: str, n_symbols: int, max_len: int = 30) -> W.Widget:
+    """Type a letter sequence; compare the greedy and beam-search reversals of a seq2seq model (notebook 11)."""
+    from . import seq2seq, seq_tasks
+
+    box = W.Text(value=source, description="input", continuous_update=False)
+    beam = W.IntSlider(value=3, min=1, max=10, description="beam size", continuous_update=False)
+    readout, out = _readout(), _output("120px", scroll=True)
+
+    def draw():
+        try:
+            src = seq_tasks.text_to_symbols(box.value, n_symbols)
+        except ValueError as err:  # a typo in the box: say so in the output area, keep the last readout
+            print(f"ValueError: {err}")
+            return
+        rep = seq2seq.decode_report(model, src, target=src[::-1], beam_size=beam.value, max_len=max_len)
+        mark = {True: "&#10004;", False: "&#10008;"}
+        readout.value = (f"n = {len(src)}: greedy <b>{seq_tasks.symbols_to_text(rep['greedy'])}</b> "
+                         f"{mark[rep['greedy_right']]} (log P {rep['greedy_logp']:.2f}) &nbsp;|&nbsp; "
+                         f"beam {beam.value} <b>{seq_tasks.symbols_to_text(rep['beam'])}</b> "
+                         f"{mark[rep['beam_right']]} (log P {rep['beam_logp']:.2f})")
+        print("target:", seq_tasks.symbols_to_text(src[::-1]))
+
+    _live([box, beam], draw, readout, out)
+    return W.VBox([W.HBox([box, beam]), readout, out])

@@ -13,6 +13,23 @@ def test_widgets_check_reacts_to_the_slider():
     assert readout.value != before and "49" in readout.value
 
 
+def test_a_callback_error_is_shown_in_the_readout_with_its_traceback(capsys):
+    import ipywidgets as W
+
+    slider, readout = W.IntSlider(value=1, min=0, max=3), widgets._readout()
+
+    def draw():
+        readout.value = f"1 / n = {1 / slider.value}"
+
+    widgets._live([slider], draw, readout, widgets._output("50px"))
+    assert readout.value == "1 / n = 1.0"
+    slider.value = 0
+    assert readout.value == "<b>error:</b> ZeroDivisionError: division by zero"
+    assert "Traceback" in capsys.readouterr().err  # headless, the output area does not capture
+    slider.value = 2
+    assert readout.value == "1 / n = 0.5"
+
+
 def test_word_pair_explorer_updates_on_a_new_word():
     itos = ["<unk>", "cat", "dog", "car"]
     E = np.array([[0.0, 0.1], [1.0, 0.2], [0.9, 0.3], [-0.2, 1.0]])
@@ -83,6 +100,21 @@ def test_rnn_stepper_moves_through_the_sentence():
     assert readout.value != before and "cat" in readout.value
     sentence.value = "cat small"
     assert step.max == 2 and "small" in readout.value
+
+
+def test_rnn_stepper_draws_once_when_a_shorter_sentence_pulls_t_back(monkeypatch):
+    import torch
+    from course_utils import plots, rnn, text
+    torch.manual_seed(0)
+    vocab = text.Vocab("the small cat sat on the mat".split())
+    box = widgets.rnn_stepper(rnn.RNNLM(len(vocab), embed_dim=4, hidden_size=6), vocab, "the small cat sat")
+    sentence, step, readout = box.children[:3]
+    step.value = 4
+    drawn = []
+    monkeypatch.setattr(plots, "show", drawn.append)
+    sentence.value = "the cat"
+    assert step.value == 2 and readout.value.startswith("t = 2: read <b>cat</b>")
+    assert len(drawn) == 1, f"{len(drawn)} figures drawn for one change"
 
 
 def test_bptt_gradient_explorer_follows_the_length():
