@@ -34,6 +34,13 @@ def test_unknown_notebook_name_is_a_clear_error():
         ["01_one_hot_vs_embeddings", "02_word2vec_from_scratch"]
 
 
+@pytest.mark.parametrize("command", [site.main, slides.main], ids=["make html", "make slides"])
+def test_the_command_line_ends_a_bad_name_with_one_line(command, tmp_path):
+    with pytest.raises(SystemExit, match=r"^error: unknown notebook 'nope'"):
+        command(["nope", "--out", str(tmp_path)])
+    assert not any(tmp_path.iterdir()), "nothing is written for a bad name"
+
+
 def test_a_widget_becomes_a_snapshot_of_its_saved_state():
     state = {
         "box": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_drop", "IPY_MODEL_html", "IPY_MODEL_out"]}},

@@ -312,18 +312,29 @@ def build_site(names=None, out_dir: Path = ROOT / "site", fast: bool = False,
     return written
 
 
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def command_line(build, argv, description: str, report) -> None:
+    """The command line that ``make html`` and ``make slides`` share: notebook names, --fast, --out, --executed.
+
+    ``build(names, out_dir, fast, executed_dir)`` returns the written files; ``report(files, out_dir)``
+    says what was written. A bad name or a missing file ends with a one-line error, not a traceback.
+    """
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("names", nargs="*", help="notebooks to build (default: all), e.g. 01 or 04_language_models")
-    parser.add_argument("--fast", action="store_true", help="run in fast mode (COURSE_FAST=1) instead of full")
+    parser.add_argument("--fast", action="store_true",
+                        help="run notebooks that have no executed copy yet in fast mode (COURSE_FAST=1), not full")
     parser.add_argument("--out", default=str(ROOT / "site"), help="output folder (default: site/)")
     parser.add_argument("--executed", default=str(EXECUTED_DIR), help="folder of executed copies")
     args = parser.parse_args(argv)
     try:
-        files = build_site(args.names, Path(args.out), args.fast, Path(args.executed))
+        files = build(args.names, Path(args.out), args.fast, Path(args.executed))
     except (ValueError, FileNotFoundError) as err:
         sys.exit(f"error: {err}")
-    print(f"wrote {len(files)} pages; open {files[-1]}")
+    print(report(files, Path(args.out)))
+
+
+def main(argv=None) -> None:
+    command_line(build_site, argv, __doc__.split("\n\n")[0],
+                 lambda files, out: f"wrote {len(files)} pages; open {files[-1]}")
 
 
 if __name__ == "__main__":

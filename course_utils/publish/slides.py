@@ -9,9 +9,7 @@ and runs the notebook when they are missing or stale). Cells are split into slid
 MathJax 2 from ``jupyter-server-mathjax``: both are copied under ``<out>/_static/`` and loaded
 by plain script tags; widgets appear as snapshots, as on the site.
 """
-import argparse
 import shutil
-import sys
 import time
 from pathlib import Path
 
@@ -43,11 +41,12 @@ def build_slides(names=None, out_dir: Path = site.ROOT / "site", fast: bool = Fa
                  log=print) -> list:
     """Write ``<out>/slides/<name>.slides.html`` for the chosen notebooks; returns the files."""
     out_dir = Path(out_dir)
+    sources = site.course_notebooks(names, notebook_dir)  # a bad name fails before anything is written
     static = out_dir / "_static"
     site.copy_mathjax(static)
     copy_reveal(static)
     written = []
-    for source in site.course_notebooks(names, notebook_dir):
+    for source in sources:
         start = time.perf_counter()
         executed = site.executed_notebook(source, fast=fast, executed_dir=executed_dir)
         written.append(site.render(executed, out_dir / "slides" / f"{source.stem}.slides.html", "../_static",
@@ -59,17 +58,8 @@ def build_slides(names=None, out_dir: Path = site.ROOT / "site", fast: bool = Fa
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("names", nargs="*", help="notebooks (default: all), e.g. 01 or 04_language_models")
-    parser.add_argument("--fast", action="store_true", help="run missing notebooks in fast mode instead of full")
-    parser.add_argument("--out", default=str(site.ROOT / "site"), help="output folder (slides go in OUT/slides)")
-    parser.add_argument("--executed", default=str(site.EXECUTED_DIR), help="folder of executed copies")
-    args = parser.parse_args(argv)
-    try:
-        files = build_slides(args.names, Path(args.out), args.fast, Path(args.executed))
-    except (ValueError, FileNotFoundError) as err:
-        sys.exit(f"error: {err}")
-    print(f"wrote {len(files)} slide decks in {Path(args.out) / 'slides'}")
+    site.command_line(build_slides, argv, __doc__.split("\n\n")[0],
+                      lambda files, out: f"wrote {len(files)} slide decks in {out / 'slides'}")
 
 
 if __name__ == "__main__":
