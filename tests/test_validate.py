@@ -68,3 +68,13 @@ def test_int_ids_names_the_argument_and_hint():
         validate.int_ids([[1]], name="source", hint="one sentence")
     with pytest.raises(TypeError, match="^source must be integers"):
         validate.int_ids([0.5], name="source")
+
+
+def test_models_built_from_numpy_sizes_hand_torch_python_ints():
+    # torch's recurrent layers refuse numpy ints; the checks must pass the converted value on
+    from course_utils import char_lm, seq_models, seq2seq
+
+    size = np.int64(6)
+    assert char_lm.CharLM(np.int64(12), size, size).rnn.hidden_size == 6
+    assert seq_models.SequenceClassifier(np.int64(12), size, size, num_layers=np.int64(2)).lstm.num_layers == 2
+    assert seq2seq.Seq2Seq(np.int64(12), size, size).decoder.hidden_size == 6
