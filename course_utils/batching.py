@@ -17,22 +17,7 @@ import math
 import numpy as np
 import torch
 
-
-def _check_positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be an int >= 1, got {value!r}")
-    return int(value)
-
-
-def _as_ids(ids) -> np.ndarray:
-    if torch.is_tensor(ids):
-        ids = ids.detach().cpu().numpy()
-    ids = np.asarray(ids)
-    if ids.ndim != 1:
-        raise ValueError(f"ids must be a 1-D sequence of ids, got shape {ids.shape}")
-    if ids.size and not np.issubdtype(ids.dtype, np.integer):
-        raise TypeError(f"ids must be integers, got dtype {ids.dtype}")
-    return ids.astype(np.int64, copy=False)
+from .validate import int_ids, positive_int
 
 
 def batchify(ids, batch_size: int) -> np.ndarray:
@@ -41,8 +26,8 @@ def batchify(ids, batch_size: int) -> np.ndarray:
     The tail that does not fill a whole column is dropped (fewer than
     ``batch_size`` ids). Row ``b`` is ``ids[b * steps:(b + 1) * steps]``.
     """
-    ids = _as_ids(ids)
-    batch_size = _check_positive_int("batch_size", batch_size)
+    ids = int_ids(ids, hint="one sequence of ids")
+    batch_size = positive_int("batch_size", batch_size)
     steps = len(ids) // batch_size
     if steps < 2:
         raise ValueError(f"ids is too short ({len(ids)} ids) for batch_size={batch_size}: "
@@ -52,8 +37,8 @@ def batchify(ids, batch_size: int) -> np.ndarray:
 
 def num_windows(n_ids: int, batch_size: int, window: int) -> int:
     """How many windows :func:`bptt_windows` yields for ``n_ids`` ids."""
-    window = _check_positive_int("window", window)
-    steps = n_ids // _check_positive_int("batch_size", batch_size)
+    window = positive_int("window", window)
+    steps = n_ids // positive_int("batch_size", batch_size)
     return max(0, math.ceil((steps - 1) / window))
 
 
@@ -64,7 +49,7 @@ def bptt_windows(ids, batch_size: int, window: int, device=None):
     predict). The last window may be shorter. Tensors go to ``device``
     (default CPU).
     """
-    window = _check_positive_int("window", window)
+    window = positive_int("window", window)
     streams = torch.from_numpy(batchify(ids, batch_size))
     if device is not None:
         streams = streams.to(device)

@@ -32,13 +32,9 @@ import math
 import torch
 from torch import nn
 
+from .validate import positive_int
+
 GATES = {"lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
-
-
-def _check_size(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be an int >= 1, got {value!r}")
-    return value
 
 
 def lstm_step(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
@@ -76,8 +72,8 @@ class _GatedLayer(nn.Module):
 
     def __init__(self, input_size: int, hidden_size: int, forget_bias: float = 0.0):
         super().__init__()
-        self.input_size = _check_size("input_size", input_size)
-        self.hidden_size = _check_size("hidden_size", hidden_size)
+        self.input_size = positive_int("input_size", input_size)
+        self.hidden_size = positive_int("hidden_size", hidden_size)
         G, s = self.n_gates * hidden_size, 1 / math.sqrt(hidden_size)
         # torch's default initialisation: uniform in [-1/sqrt(H), 1/sqrt(H)]
         self.W_ih = nn.Parameter(torch.empty(G, input_size).uniform_(-s, s))

@@ -16,6 +16,7 @@ from torch import nn
 
 from . import batching
 from .cells import set_forget_bias
+from .validate import positive_int, positive_ints
 
 
 class CharVocab:
@@ -61,9 +62,8 @@ class CharLM(nn.Module):
     def __init__(self, vocab_size: int, embed_dim: int = 32, hidden_size: int = 256,
                  cell: str = "lstm", forget_bias: float = 1.0):
         super().__init__()
-        for name, value in {"vocab_size": vocab_size, "embed_dim": embed_dim, "hidden_size": hidden_size}.items():
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+        vocab_size, embed_dim, hidden_size = positive_ints(vocab_size=vocab_size, embed_dim=embed_dim,
+                                                           hidden_size=hidden_size)
         layers = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
         if cell not in layers:
             raise ValueError(f"cell must be one of {sorted(layers)}, got {cell!r}")
@@ -93,8 +93,8 @@ def train_char_lm(model: nn.Module, ids, steps: int | None = None, seconds: floa
 
     if steps is None and seconds is None:
         raise ValueError("give steps or seconds (or both), got neither")
-    if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int) or steps < 1):
-        raise ValueError(f"steps must be an int >= 1, got {steps!r}")
+    if steps is not None:
+        steps = positive_int("steps", steps)
     if seconds is not None and not seconds > 0:
         raise ValueError(f"seconds must be > 0, got {seconds!r}")
     if not clip > 0:

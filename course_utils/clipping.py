@@ -8,6 +8,8 @@ return a new array.
 """
 import numpy as np
 
+from .validate import positive_int
+
 
 def _check(g, threshold):
     g = np.asarray(g, dtype=np.float64)
@@ -61,8 +63,7 @@ def descend(loss_and_grad, start, lr: float, steps: int, clip: str = "none", thr
         raise ValueError(f"clip must be one of {', '.join(CLIP_RULES)}; got {clip!r}")
     if not (np.isfinite(lr) and lr > 0):
         raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"steps must be an int >= 0, got {steps!r}")
+    steps = positive_int("steps", steps, minimum=0)
     theta = np.array(start, dtype=np.float64)
     path, losses, grad_norms, step_norms = [theta.copy()], [], [], []
     rule = CLIP_RULES[clip]

@@ -8,13 +8,12 @@ import time
 import numpy as np
 import torch
 
+from .validate import int_ids, positive_int, positive_ints
+
 
 def _check_ids(ids, vocab_size: int) -> np.ndarray:
-    if isinstance(vocab_size, bool) or not isinstance(vocab_size, (int, np.integer)) or vocab_size < 1:
-        raise ValueError(f"vocab_size must be an int >= 1, got {vocab_size!r}")
-    ids = np.asarray(ids)
-    if ids.size and not np.issubdtype(ids.dtype, np.integer):
-        raise TypeError(f"ids must be integers, got dtype {ids.dtype}")
+    vocab_size = positive_int("vocab_size", vocab_size)
+    ids = int_ids(ids)
     if ids.size and (ids.min() < 0 or ids.max() >= vocab_size):
         raise ValueError(f"ids must be in [0, vocab_size={vocab_size}), "
                          f"got values from {ids.min()} to {ids.max()}")
@@ -27,8 +26,6 @@ def one_hot(ids, vocab_size: int) -> np.ndarray:
     ids: ints of shape ``(n,)``; returns float32 of shape ``(n, vocab_size)``.
     """
     ids = _check_ids(ids, vocab_size)
-    if ids.ndim != 1:
-        raise ValueError(f"ids must be 1-D, got shape {ids.shape}")
     X = np.zeros((len(ids), vocab_size), dtype=np.float32)
     X[np.arange(len(ids)), ids] = 1.0
     return X
@@ -75,10 +72,8 @@ def window_input_bytes(window: int, vocab_size: int, dim: int | None = None,
     One-hot (``dim=None``): ``batch * window * vocab_size`` numbers.
     Dense embeddings of size ``dim``: ``batch * window * dim`` numbers.
     """
-    for name, value in {"window": window, "vocab_size": vocab_size, "batch": batch,
-                        "bytes_per_number": bytes_per_number}.items():
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+    window, vocab_size, batch, bytes_per_number = positive_ints(
+        window=window, vocab_size=vocab_size, batch=batch, bytes_per_number=bytes_per_number)
     if dim is not None and (not isinstance(dim, (int, np.integer)) or dim < 1):
         raise ValueError(f"dim must be None (one-hot) or an int >= 1, got {dim!r}")
     width = vocab_size if dim is None else dim

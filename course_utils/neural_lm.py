@@ -18,6 +18,7 @@ import torch
 from torch import nn
 
 from .ngram import padded
+from .validate import positive_int, positive_ints
 
 
 def context_windows(sequences, n: int, bos: int, eos: int):
@@ -26,8 +27,7 @@ def context_windows(sequences, n: int, bos: int, eos: int):
     Returns ``(X, y)``: X int64 ``(examples, n - 1)``, y int64 ``(examples,)``;
     the same positions the n-gram model of :mod:`course_utils.ngram` predicts.
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"n must be an int >= 2 (the model needs at least one context word), got {n!r}")
+    n = positive_int("n", n, minimum=2, hint="the model needs at least one context word")
     rows = []
     for seq in sequences:
         ids = np.array(padded(seq, n, bos, eos), dtype=np.int64)
@@ -47,10 +47,8 @@ class NeuralLM(nn.Module):
 
     def __init__(self, vocab_size: int, context: int, embed_dim: int = 64, hidden: int = 128):
         super().__init__()
-        for name, value in {"vocab_size": vocab_size, "context": context,
-                            "embed_dim": embed_dim, "hidden": hidden}.items():
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+        vocab_size, context, embed_dim, hidden = positive_ints(vocab_size=vocab_size, context=context,
+                                                               embed_dim=embed_dim, hidden=hidden)
         self.context = context
         self.C = nn.Embedding(vocab_size, embed_dim)
         self.hidden = nn.Linear(context * embed_dim, hidden)
@@ -68,8 +66,7 @@ def train_neural_lm(model: NeuralLM, X, y, epochs: int = 1, batch_size: int = 25
     """Minibatch Adam on the mean cross-entropy; returns the loss of every batch (nats per token)."""
     from tqdm.auto import tqdm
 
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be an int >= 1, got {epochs!r}")
+    epochs = positive_int("epochs", epochs)
     if len(X) != len(y):
         raise ValueError(f"X and y must have the same length, got {len(X)} and {len(y)}")
     device = device or next(model.parameters()).device

@@ -15,11 +15,11 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
+from .validate import positive_int
+
 
 def _check_order(n) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be an int >= 1 (1 = unigram, 2 = bigram, ...), got {n!r}")
-    return int(n)
+    return positive_int("n", n, hint="1 = unigram, 2 = bigram, ...")
 
 
 def _check_k(k) -> float:
@@ -54,8 +54,7 @@ class NGramLM:
 
     def __init__(self, n: int, vocab_size: int, bos: int, eos: int):
         self.n = _check_order(n)
-        if isinstance(vocab_size, bool) or not isinstance(vocab_size, (int, np.integer)) or vocab_size < 2:
-            raise ValueError(f"vocab_size must be an int >= 2, got {vocab_size!r}")
+        vocab_size = positive_int("vocab_size", vocab_size, minimum=2)
         for name, value in {"bos": bos, "eos": eos}.items():
             if not 0 <= value < vocab_size:
                 raise ValueError(f"{name} must be an id in [0, {vocab_size}), got {value!r}")
@@ -170,8 +169,7 @@ def split_articles(articles, heldout_every: int = 5):
 
     Splitting by whole documents (not by tokens) keeps held-out text unseen.
     """
-    if isinstance(heldout_every, bool) or not isinstance(heldout_every, int) or heldout_every < 2:
-        raise ValueError(f"heldout_every must be an int >= 2, got {heldout_every!r}")
+    heldout_every = positive_int("heldout_every", heldout_every, minimum=2)
     train = [a for i, a in enumerate(articles) if i % heldout_every != heldout_every - 1]
     heldout = [a for i, a in enumerate(articles) if i % heldout_every == heldout_every - 1]
     if not heldout:

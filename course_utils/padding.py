@@ -10,11 +10,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-
-def _check_positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be an int >= 1, got {value!r}")
-    return int(value)
+from .validate import positive_int
 
 
 def _as_lengths(lengths) -> np.ndarray:
@@ -53,7 +49,7 @@ def pad_sequences(seqs, pad_id: int = 0):
 def length_mask(lengths, max_len: int | None = None) -> torch.Tensor:
     """Boolean mask ``(batch, max_len)``: ``mask[b, t]`` is True when ``t < lengths[b]``."""
     lens = torch.as_tensor(_as_lengths(lengths))
-    max_len = int(lens.max()) if max_len is None else _check_positive_int("max_len", max_len)
+    max_len = int(lens.max()) if max_len is None else positive_int("max_len", max_len)
     if max_len < lens.max():
         raise ValueError(f"max_len must be >= the longest length {int(lens.max())}, got {max_len}")
     return torch.arange(max_len)[None, :] < lens[:, None]
@@ -95,7 +91,7 @@ def make_batches(lengths, batch_size: int, bucket: bool = True, seed: int = 0) -
     the batches so training does not see short sequences first.
     """
     lens = _as_lengths(lengths)
-    batch_size = _check_positive_int("batch_size", batch_size)
+    batch_size = positive_int("batch_size", batch_size)
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(lens))
     if bucket:

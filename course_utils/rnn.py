@@ -21,6 +21,7 @@ import torch
 from torch import nn
 
 from . import batching
+from .validate import positive_int, positive_ints
 
 PARAM_NAMES = ("W_ih", "W_hh", "b_ih", "b_hh", "W_hy", "b_y")
 
@@ -34,10 +35,8 @@ def init_params(input_size: int, hidden_size: int, output_size: int, seed: int =
     Entries are uniform in ``[-s, s]`` with ``s = 1/sqrt(hidden)`` (as ``nn.RNN``)
     unless ``scale`` is given.
     """
-    for name, value in {"input_size": input_size, "hidden_size": hidden_size,
-                        "output_size": output_size}.items():
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+    input_size, hidden_size, output_size = positive_ints(input_size=input_size, hidden_size=hidden_size,
+                                                         output_size=output_size)
     rng = np.random.default_rng(seed)
     s = 1 / math.sqrt(hidden_size) if scale is None else scale
     shapes = {"W_ih": (hidden_size, input_size), "W_hh": (hidden_size, hidden_size),
@@ -198,9 +197,7 @@ class RNNLayer(nn.Module):
 
     def __init__(self, input_size: int, hidden_size: int):
         super().__init__()
-        for name, value in {"input_size": input_size, "hidden_size": hidden_size}.items():
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+        input_size, hidden_size = positive_ints(input_size=input_size, hidden_size=hidden_size)
         self.input_size, self.hidden_size = input_size, hidden_size
         s = 1 / math.sqrt(hidden_size)
         self.W_ih = nn.Parameter(torch.empty(hidden_size, input_size).uniform_(-s, s))
@@ -243,9 +240,8 @@ class RNNLM(nn.Module):
 
     def __init__(self, vocab_size: int, embed_dim: int = 32, hidden_size: int = 64):
         super().__init__()
-        for name, value in {"vocab_size": vocab_size, "embed_dim": embed_dim, "hidden_size": hidden_size}.items():
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+        vocab_size, embed_dim, hidden_size = positive_ints(vocab_size=vocab_size, embed_dim=embed_dim,
+                                                           hidden_size=hidden_size)
         self.embed = nn.Embedding(vocab_size, embed_dim)
         self.rnn = nn.RNN(embed_dim, hidden_size, batch_first=True)
         self.fc = nn.Linear(hidden_size, vocab_size)
@@ -275,8 +271,7 @@ def train_rnn_lm(model: RNNLM, ids, epochs: int = 1, batch_size: int = 32, windo
     """
     from tqdm.auto import tqdm
 
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be an int >= 1, got {epochs!r}")
+    epochs = positive_int("epochs", epochs)
     device = device or next(model.parameters()).device
     model.to(device).train()
     opt = torch.optim.Adam(model.parameters(), lr=lr)

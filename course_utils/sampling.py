@@ -14,6 +14,8 @@ import math
 import numpy as np
 import torch
 
+from .validate import positive_int
+
 METHODS = ("greedy", "temperature", "top_k")
 
 
@@ -64,12 +66,6 @@ def _check_prompt(prompt_ids) -> torch.Tensor:
     return ids
 
 
-def _check_length(n) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be an int >= 1, got {n!r}")
-    return int(n)
-
-
 @torch.no_grad()
 def generate(model, prompt_ids, n: int, method: str = "temperature", temperature: float = 1.0,
              k: int = 10, seed: int = 0) -> list[int]:
@@ -81,7 +77,7 @@ def generate(model, prompt_ids, n: int, method: str = "temperature", temperature
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if method != "greedy":
         _check_temperature(temperature)
-    ids, n = _check_prompt(prompt_ids), _check_length(n)
+    ids, n = _check_prompt(prompt_ids), positive_int("n", n)
     device = next(model.parameters()).device
     was_training = model.training
     model.eval()
@@ -112,9 +108,8 @@ def beam_search(model, prompt_ids, n: int, beam_width: int = 5):
     Width 1 is greedy decoding. Returns ``(ids, log_prob)``: the ``n`` ids and
     their total natural-log probability given the prompt.
     """
-    ids, n = _check_prompt(prompt_ids), _check_length(n)
-    if isinstance(beam_width, bool) or not isinstance(beam_width, (int, np.integer)) or beam_width < 1:
-        raise ValueError(f"beam_width must be an int >= 1, got {beam_width!r}")
+    ids, n = _check_prompt(prompt_ids), positive_int("n", n)
+    beam_width = positive_int("beam_width", beam_width)
     device = next(model.parameters()).device
     was_training = model.training
     model.eval()
@@ -154,8 +149,7 @@ def continuation_log_prob(model, prompt_ids, continuation_ids) -> float:
 
 def distinct_ngram_fraction(text: str, n: int = 20) -> float:
     """Share of the length-``n`` character windows of ``text`` that are different: 1.0 = no repeats, low = loops."""
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be an int >= 1, got {n!r}")
+    n = positive_int("n", n)
     grams = [text[i:i + n] for i in range(len(text) - n + 1)]
     if not grams:
         raise ValueError(f"text is shorter than n={n} characters")

@@ -13,6 +13,7 @@ from torch.nn.utils.rnn import pack_padded_sequence
 
 from . import padding
 from .seq_tasks import BOS, EOS, PAD
+from .validate import positive_int, positive_ints
 
 
 class Seq2Seq(nn.Module):
@@ -24,9 +25,8 @@ class Seq2Seq(nn.Module):
 
     def __init__(self, vocab_size: int, embed_dim: int = 32, hidden_size: int = 64):
         super().__init__()
-        for name, value in {"vocab_size": vocab_size, "embed_dim": embed_dim, "hidden_size": hidden_size}.items():
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+        vocab_size, embed_dim, hidden_size = positive_ints(vocab_size=vocab_size, embed_dim=embed_dim,
+                                                           hidden_size=hidden_size)
         if vocab_size <= EOS + 1:
             raise ValueError(f"vocab_size must leave room for PAD, BOS, EOS and a symbol, got {vocab_size}")
         self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=PAD)
@@ -62,9 +62,7 @@ def train_seq2seq(model: Seq2Seq, pairs, epochs: int = 5, batch_size: int = 64, 
     """Teacher-forced training on ``[(source ids, target ids)]``; returns the loss of every batch."""
     from tqdm.auto import tqdm
 
-    for name, value in {"epochs": epochs, "batch_size": batch_size}.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+    epochs, batch_size = positive_ints(epochs=epochs, batch_size=batch_size)
     device = device or next(model.parameters()).device
     model.to(device).train()
     torch.manual_seed(seed)
@@ -89,19 +87,13 @@ def train_seq2seq(model: Seq2Seq, pairs, epochs: int = 5, batch_size: int = 64, 
     return losses
 
 
-def _check_max_len(max_len) -> int:
-    if isinstance(max_len, bool) or not isinstance(max_len, int) or max_len < 1:
-        raise ValueError(f"max_len must be an int >= 1, got {max_len!r}")
-    return max_len
-
-
 @torch.no_grad()
 def greedy_decode(model: Seq2Seq, sources, max_len: int = 30) -> list[list[int]]:
     """Feed back the most probable token at each step, for a batch of sources; stop at ``</s>``.
 
     Returns the output ids of each source without BOS/EOS.
     """
-    _check_max_len(max_len)
+    max_len = positive_int("max_len", max_len)
     device = next(model.parameters()).device
     model.eval()
     src, src_len = padding.pad_sequences(sources)
@@ -138,9 +130,8 @@ def beam_decode(model: Seq2Seq, source, beam_size: int = 3, max_len: int = 30) -
     Returns ``(output ids without BOS/EOS, log P(output </s> | source))``; if no
     hypothesis ends within ``max_len`` steps, the best open one and its log-prob (no ``</s>``).
     """
-    if isinstance(beam_size, bool) or not isinstance(beam_size, int) or beam_size < 1:
-        raise ValueError(f"beam_size must be an int >= 1, got {beam_size!r}")
-    _check_max_len(max_len)
+    beam_size = positive_int("beam_size", beam_size)
+    max_len = positive_int("max_len", max_len)
     device = next(model.parameters()).device
     model.eval()
     src, src_len = padding.pad_sequences([source])

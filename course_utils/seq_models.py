@@ -9,14 +9,9 @@ import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from . import padding
+from .validate import positive_ints
 
 POOLINGS = ("last", "mean", "bi")
-
-
-def _check_sizes(**sizes) -> None:
-    for name, value in sizes.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
 
 
 def _check_dropout(dropout, num_layers) -> None:
@@ -51,8 +46,9 @@ class SequenceClassifier(nn.Module):
     def __init__(self, vocab_size: int, embed_dim: int = 32, hidden_size: int = 32, n_classes: int = 2,
                  pooling: str = "last", num_layers: int = 1, dropout: float = 0.0):
         super().__init__()
-        _check_sizes(vocab_size=vocab_size, embed_dim=embed_dim, hidden_size=hidden_size,
-                     n_classes=n_classes, num_layers=num_layers)
+        vocab_size, embed_dim, hidden_size, n_classes, num_layers = positive_ints(
+            vocab_size=vocab_size, embed_dim=embed_dim, hidden_size=hidden_size,
+            n_classes=n_classes, num_layers=num_layers)
         if pooling not in POOLINGS:
             raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}")
         _check_dropout(dropout, num_layers)
@@ -83,7 +79,8 @@ class BagOfEmbeddings(nn.Module):
 
     def __init__(self, vocab_size: int, embed_dim: int = 32, n_classes: int = 2):
         super().__init__()
-        _check_sizes(vocab_size=vocab_size, embed_dim=embed_dim, n_classes=n_classes)
+        vocab_size, embed_dim, n_classes = positive_ints(vocab_size=vocab_size, embed_dim=embed_dim,
+                                                         n_classes=n_classes)
         self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=0)
         self.fc = nn.Linear(embed_dim, n_classes)
 
@@ -102,8 +99,9 @@ class LSTMTagger(nn.Module):
     def __init__(self, vocab_size: int, n_tags: int, embed_dim: int = 32, hidden_size: int = 32,
                  bidirectional: bool = True, num_layers: int = 1, dropout: float = 0.0):
         super().__init__()
-        _check_sizes(vocab_size=vocab_size, n_tags=n_tags, embed_dim=embed_dim,
-                     hidden_size=hidden_size, num_layers=num_layers)
+        vocab_size, n_tags, embed_dim, hidden_size, num_layers = positive_ints(
+            vocab_size=vocab_size, n_tags=n_tags, embed_dim=embed_dim,
+            hidden_size=hidden_size, num_layers=num_layers)
         _check_dropout(dropout, num_layers)
         self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=0)
         self.lstm = nn.LSTM(embed_dim, hidden_size, num_layers=num_layers, dropout=dropout,
@@ -154,7 +152,7 @@ def train_model(model, data, epochs: int = 5, batch_size: int = 32, lr: float = 
     """Adam on encoded ``data`` (from :func:`encode_examples`); returns the loss of every batch."""
     from tqdm.auto import tqdm
 
-    _check_sizes(epochs=epochs, batch_size=batch_size)
+    epochs, batch_size = positive_ints(epochs=epochs, batch_size=batch_size)
     device = device or next(model.parameters()).device
     model.to(device).train()
     torch.manual_seed(seed)

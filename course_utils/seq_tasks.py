@@ -10,6 +10,8 @@
 """
 import numpy as np
 
+from .validate import positive_int
+
 POSITIVE = ("good", "great", "fine", "excellent", "fun", "clever")
 NEGATIVE = ("bad", "awful", "poor", "boring", "dull", "weak")
 SUBJECTS = ("the movie", "the film", "the plot", "the acting", "the ending", "the script",
@@ -18,12 +20,6 @@ VERBS = ("was", "is", "seemed", "felt")
 INTENSIFIERS = ("", "", "really", "very", "quite")
 OPENERS = ("", "", "", "honestly ,", "i think", "to be fair ,", "overall ,", "in my opinion")
 LINKS = ("and", ", and", "; also", ". also")
-
-
-def _check_count(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be an int >= 1, got {value!r}")
-    return int(value)
 
 
 def _clause(rng, label: int, subject: str | None = None) -> list[str]:
@@ -45,8 +41,8 @@ def negation_sentiment(n: int, seed: int = 0, max_clauses: int = 2) -> list[tupl
     Each review has 1..``max_clauses`` clauses that all say the same thing;
     a clause is negative when it holds a negative word, or a negated positive one.
     """
-    n = _check_count("n", n)
-    max_clauses = _check_count("max_clauses", max_clauses)
+    n = positive_int("n", n)
+    max_clauses = positive_int("max_clauses", max_clauses)
     rng = np.random.default_rng(seed)
     data = []
     for _ in range(n):
@@ -105,7 +101,7 @@ def _entity(rng, kind: str) -> list[str]:
 
 def bio_tagging(n: int, seed: int = 0) -> list[tuple[list[str], list[str]]]:
     """``n`` generated sentences ``(tokens, tags)`` with B-I-O tags for persons and places."""
-    n = _check_count("n", n)
+    n = positive_int("n", n)
     rng = np.random.default_rng(seed)
     data = []
     for _ in range(n):
@@ -134,9 +130,9 @@ def reversal_pairs(n: int, min_len: int = 1, max_len: int = 10, n_symbols: int =
     Symbol ids are ``N_SPECIALS .. N_SPECIALS + n_symbols - 1`` (0, 1, 2 are PAD, BOS, EOS);
     lengths are uniform in ``[min_len, max_len]``. The target carries no BOS/EOS; the model adds them.
     """
-    n = _check_count("n", n)
-    min_len, max_len = _check_count("min_len", min_len), _check_count("max_len", max_len)
-    n_symbols = _check_count("n_symbols", n_symbols)
+    n = positive_int("n", n)
+    min_len, max_len = positive_int("min_len", min_len), positive_int("max_len", max_len)
+    n_symbols = positive_int("n_symbols", n_symbols)
     if max_len < min_len:
         raise ValueError(f"max_len must be >= min_len={min_len}, got {max_len}")
     rng = np.random.default_rng(seed)

@@ -9,13 +9,9 @@ import math
 import numpy as np
 import torch
 
+from .validate import positive_int
+
 ADDING_BASELINE_MSE = 1 / 6  # Var(u_1 + u_2) for two independent U[0, 1] values
-
-
-def _check_int(name: str, value, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an int >= {low}, got {value!r}")
-    return int(value)
 
 
 def adding_problem(n: int, length: int, seed: int = 0):
@@ -29,8 +25,8 @@ def adding_problem(n: int, length: int, seed: int = 0):
     Always predicting 1 (the mean) gives MSE = 1/6 = 0.167
     (``ADDING_BASELINE_MSE``): the trivial baseline a model must beat.
     """
-    n = _check_int("n", n, 1)
-    length = _check_int("length", length, 2)
+    n = positive_int("n", n)
+    length = positive_int("length", length, minimum=2)
     rng = np.random.default_rng(seed)
     values = rng.uniform(0.0, 1.0, size=(n, length))
     half = length // 2
@@ -58,10 +54,10 @@ def copy_memory(n: int, delay: int, n_symbols: int = 8, n_copy: int = 10, seed: 
     (blanks, then a uniform guess) has cross-entropy
     :func:`copy_memory_baseline`.
     """
-    n = _check_int("n", n, 1)
-    delay = _check_int("delay", delay, 1)
-    n_symbols = _check_int("n_symbols", n_symbols, 1)
-    n_copy = _check_int("n_copy", n_copy, 1)
+    n = positive_int("n", n)
+    delay = positive_int("delay", delay)
+    n_symbols = positive_int("n_symbols", n_symbols)
+    n_copy = positive_int("n_copy", n_copy)
     rng = np.random.default_rng(seed)
     symbols = rng.integers(1, n_symbols + 1, size=(n, n_copy))
     T = delay + 2 * n_copy
@@ -75,7 +71,7 @@ def copy_memory(n: int, delay: int, n_symbols: int = 8, n_copy: int = 10, seed: 
 
 def copy_memory_baseline(delay: int, n_symbols: int = 8, n_copy: int = 10) -> float:
     """Cross-entropy per step (nats) of guessing blanks, then uniformly among the symbols."""
-    delay = _check_int("delay", delay, 1)
+    delay = positive_int("delay", delay)
     return n_copy * math.log(n_symbols) / (delay + 2 * n_copy)
 
 
@@ -88,7 +84,7 @@ class AddingModel(torch.nn.Module):
         if kind not in layers:
             raise ValueError(f"kind must be one of {sorted(layers)}, got {kind!r}")
         self.kind = kind
-        self.rnn = layers[kind](2, _check_int("hidden_size", hidden_size, 1), batch_first=True)
+        self.rnn = layers[kind](2, positive_int("hidden_size", hidden_size), batch_first=True)
         if kind == "lstm" and forget_bias:
             from .cells import set_forget_bias
             set_forget_bias(self.rnn, forget_bias)
@@ -108,8 +104,8 @@ def train_adding(kind: str, length: int, steps: int = 600, batch_size: int = 64,
     """
     from tqdm.auto import tqdm
 
-    steps = _check_int("steps", steps, 1)
-    eval_every = _check_int("eval_every", eval_every, 1)
+    steps = positive_int("steps", steps)
+    eval_every = positive_int("eval_every", eval_every)
     torch.manual_seed(seed)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # a model this small is faster on one thread than split across busy cores

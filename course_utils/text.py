@@ -9,6 +9,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from .validate import positive_int
+
 _WORD = r"[a-z0-9]+(?:'[a-z]+)?"
 _WORD_OR_PUNCT = _WORD + r"|[^\sa-z0-9]"
 
@@ -47,8 +49,7 @@ class Vocab:
         if isinstance(tokens, str):
             raise TypeError("tokens must be an iterable of words, got a single str "
                             "(tokenize it first: Vocab(tokenize(text)))")
-        if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
-            raise ValueError(f"min_count must be an int >= 1, got {min_count!r}")
+        min_count = positive_int("min_count", min_count)
         n_fixed = 1 + len(specials)
         if max_size is not None and (not isinstance(max_size, int) or max_size <= n_fixed):
             raise ValueError(f"max_size must be an int > {n_fixed} (room for <unk>, "

@@ -17,6 +17,8 @@ of the filler, which a seed fixes.
 """
 import numpy as np
 
+from .validate import positive_int, positive_ints
+
 # relation -> [(a, b, [words only this pair uses]), ...]
 RELATIONS = {
     "capital": [
@@ -70,10 +72,9 @@ def planted_corpus(sentences_per_word: int = 60, role_words: int = 2, pair_words
     random order. ``sentences_per_word`` sentences per relation word: the
     default gives 2 880 sentences, about 20 000 tokens.
     """
-    for name, value, low in [("sentences_per_word", sentences_per_word, 1), ("role_words", role_words, 1),
-                             ("pair_words", pair_words, 1), ("filler_words", filler_words, 0)]:
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise ValueError(f"{name} must be an int >= {low}, got {value!r}")
+    sentences_per_word, role_words, pair_words = positive_ints(
+        sentences_per_word=sentences_per_word, role_words=role_words, pair_words=pair_words)
+    filler_words = positive_int("filler_words", filler_words, minimum=0)
     if role_words > 3 or pair_words > 2:
         raise ValueError(f"role_words must be <= 3 and pair_words <= 2, got {role_words} and {pair_words}")
     rng = np.random.default_rng(seed)

@@ -11,20 +11,11 @@ import time
 
 import numpy as np
 
-
-def _positive_int(name: str, value, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return int(value)
+from .validate import int_ids, positive_int
 
 
-def _ids_1d(ids) -> np.ndarray:
-    ids = np.asarray(ids)
-    if ids.ndim != 1:
-        raise ValueError(f"ids must be 1-D (one sentence of word ids), got shape {ids.shape}")
-    if ids.size and not np.issubdtype(ids.dtype, np.integer):
-        raise TypeError(f"ids must be integers, got dtype {ids.dtype}")
-    return ids.astype(np.int64, copy=False)
+def _sentence_ids(ids) -> np.ndarray:
+    return int_ids(ids, hint="one sentence of word ids")
 
 
 # ---------------------------------------------------------------- training pairs
@@ -37,7 +28,7 @@ def effective_windows(n: int, window: int, shrink: bool = False, rng=None) -> np
     used more often than far ones (distance ``d`` is used with probability
     ``(window - d + 1) / window``).
     """
-    window = _positive_int("window", window)
+    window = positive_int("window", window)
     if not shrink:
         return np.full(n, window, dtype=np.int64)
     rng = np.random.default_rng(rng)
@@ -52,7 +43,7 @@ def skipgram_pairs(ids, window: int, shrink: bool = False, rng=None) -> np.ndarr
     (its effective window when ``shrink=True``). Pairs are ordered by center
     position, then by context position, as in the lecture's example.
     """
-    ids = _ids_1d(ids)
+    ids = _sentence_ids(ids)
     pairs = corpus_pairs(ids, np.zeros(len(ids), dtype=np.int64), window, shrink, rng, positions=True)
     order = np.lexsort((pairs[:, 1], pairs[:, 0]))
     return ids[pairs[order]]
@@ -67,7 +58,7 @@ def corpus_pairs(ids, sentence_of, window: int, shrink: bool = False, rng=None,
     (center, context) word ids, grouped by distance (shuffle before training),
     or token positions when ``positions=True``. Vectorised: one pass per distance.
     """
-    ids, sentence_of = _ids_1d(ids), np.asarray(sentence_of)
+    ids, sentence_of = _sentence_ids(ids), np.asarray(sentence_of)
     if sentence_of.shape != ids.shape:
         raise ValueError(f"sentence_of must have the shape of ids {ids.shape}, got {sentence_of.shape}")
     n = len(ids)
@@ -94,8 +85,8 @@ def cbow_windows(ids, window: int, shrink: bool = False, rng=None, pad: int = -1
     hold many sentences; default: one sentence. Positions with no context word
     at all are dropped.
     """
-    ids = _ids_1d(ids)
-    window = _positive_int("window", window)
+    ids = _sentence_ids(ids)
+    window = positive_int("window", window)
     n = len(ids)
     sentence_of = np.zeros(n, dtype=np.int64) if sentence_of is None else np.asarray(sentence_of)
     if sentence_of.shape != ids.shape:
@@ -145,7 +136,7 @@ def keep_probabilities(counts, sample: float = 1e-3) -> np.ndarray:
 
 def subsample(ids, keep_prob, rng=None) -> np.ndarray:
     """Drop each token ``w`` of ``ids`` with probability ``1 - keep_prob[w]``; shape ``(n_kept,)``."""
-    ids = _ids_1d(ids)
+    ids = _sentence_ids(ids)
     keep_prob = np.asarray(keep_prob, dtype=np.float64)
     if ids.size and ids.max() >= len(keep_prob):
         raise ValueError(f"ids must be < len(keep_prob)={len(keep_prob)}, got {ids.max()}")
@@ -205,7 +196,7 @@ def unigram_table(probs, size: int = 2_000_000) -> np.ndarray:
     about 55 slots of the default 2 million (rounding under 1%); a small
     table also stays in the CPU cache, which makes each draw cheaper.
     """
-    size = _positive_int("size", size)
+    size = positive_int("size", size)
     probs = np.asarray(probs, dtype=np.float64)
     if probs.ndim != 1 or np.any(probs < 0) or not np.isclose(probs.sum(), 1.0):
         raise ValueError("probs must be a 1-D array of non-negative numbers summing to 1")
@@ -279,11 +270,11 @@ def time_softmax_vs_negative_sampling(vocab_sizes, dim: int = 100, K: int = 5,
     Returns ``{"vocab_sizes": [...], "softmax_s": [...], "negative_s": [...]}``.
     The softmax time grows with |V|; the negative-sampling time does not.
     """
-    repeats = _positive_int("repeats", repeats)
+    repeats = positive_int("repeats", repeats)
     rng = np.random.default_rng(seed)
     out = {"vocab_sizes": [], "softmax_s": [], "negative_s": []}
     for V in vocab_sizes:
-        V = _positive_int("vocab size", V, minimum=K + 1)
+        V = positive_int("vocab size", V, minimum=K + 1)
         U = rng.normal(0, 0.1, size=(V, dim))
         v_c = rng.normal(0, 0.1, size=dim)
         t_sm, t_ns = [], []
@@ -309,7 +300,7 @@ def pairs_for_display(words, window: int, center: int) -> dict:
     Returns ``{"center": word, "context_positions": [...], "pairs": [(center
     word, context word), ...], "n_pairs_sentence": total pairs in the sentence}``.
     """
-    window = _positive_int("window", window)
+    window = positive_int("window", window)
     if not 0 <= center < len(words):
         raise ValueError(f"center must be a position in [0, {len(words)}), got {center}")
     positions = skipgram_pairs(np.arange(len(words)), window)
@@ -328,7 +319,7 @@ def encode_sentences(sentences, vocab, max_len: int = 10_000) -> list[np.ndarray
     word2vec and gensim (so the window reaches past them); gensim also cuts
     sentences at 10 000 words, hence ``max_len``. Returns 1-D int64 arrays.
     """
-    max_len = _positive_int("max_len", max_len)
+    max_len = positive_int("max_len", max_len)
     out = []
     for tokens in sentences:
         ids = vocab.encode(tokens)

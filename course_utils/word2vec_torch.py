@@ -21,12 +21,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from . import word2vec
-
-
-def _check_sizes(vocab_size, dim):
-    for name, value in {"vocab_size": vocab_size, "dim": dim}.items():
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+from .validate import positive_ints
 
 
 def _init_like_word2vec(in_embed: nn.Embedding, out_embed: nn.Embedding, dim: int) -> None:
@@ -54,7 +49,7 @@ class SkipGram(nn.Module):
 
     def __init__(self, vocab_size: int, dim: int):
         super().__init__()
-        _check_sizes(vocab_size, dim)
+        vocab_size, dim = positive_ints(vocab_size=vocab_size, dim=dim)
         self.in_embed = nn.Embedding(vocab_size, dim, sparse=True)
         self.out_embed = nn.Embedding(vocab_size, dim, sparse=True)
         _init_like_word2vec(self.in_embed, self.out_embed, dim)
@@ -78,7 +73,7 @@ class CBOW(nn.Module):
 
     def __init__(self, vocab_size: int, dim: int):
         super().__init__()
-        _check_sizes(vocab_size, dim)
+        vocab_size, dim = positive_ints(vocab_size=vocab_size, dim=dim)
         self.pad = vocab_size
         self.in_embed = nn.Embedding(vocab_size + 1, dim, sparse=True, padding_idx=vocab_size)
         self.out_embed = nn.Embedding(vocab_size, dim, sparse=True)
@@ -198,10 +193,8 @@ def train(model, sentences, counts, epochs: int = 5, window: int = 5, negatives:
     architecture = {SkipGram: "skipgram", CBOW: "cbow"}.get(type(model))
     if architecture is None:
         raise TypeError(f"model must be a SkipGram or CBOW, got {type(model).__name__}")
-    for name, value in {"epochs": epochs, "window": window, "negatives": negatives,
-                        "batch_size": batch_size, "log_every": log_every}.items():
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+    epochs, window, negatives, batch_size, log_every = positive_ints(
+        epochs=epochs, window=window, negatives=negatives, batch_size=batch_size, log_every=log_every)
     counts = np.asarray(counts, dtype=np.float64).copy()
     counts[0] = 0                       # <unk> is neither trained nor drawn as noise
     if len(counts) != model.out_embed.num_embeddings:
