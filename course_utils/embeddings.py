@@ -74,7 +74,7 @@ def window_input_bytes(window: int, vocab_size: int, dim: int | None = None,
     """
     window, vocab_size, batch, bytes_per_number = positive_ints(
         window=window, vocab_size=vocab_size, batch=batch, bytes_per_number=bytes_per_number)
-    if dim is not None and (not isinstance(dim, (int, np.integer)) or dim < 1):
+    if dim is not None and (isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim < 1):
         raise ValueError(f"dim must be None (one-hot) or an int >= 1, got {dim!r}")
     width = vocab_size if dim is None else dim
     return int(batch) * int(window) * int(width) * int(bytes_per_number)

@@ -67,6 +67,7 @@ def test_timing_returns_one_row_per_vocabulary_size():
     (lambda: emb.nearest_neighbours(np.ones((3, 2)), 0, k=3), "k must be an int in"),
     (lambda: emb.window_input_bytes(0, 10), "window must be an int >= 1"),
     (lambda: emb.window_input_bytes(1, 10, dim=0), "dim must be None"),
+    (lambda: emb.window_input_bytes(1, 10, dim=True), "dim must be None"),
     (lambda: emb.time_onehot_vs_lookup([10], repeats=0), "repeats must be >= 1"),
 ])
 def test_bad_inputs_get_clear_errors(call, match):
