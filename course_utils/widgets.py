@@ -28,8 +28,8 @@ def _output(height: str, scroll: bool = False) -> W.Output:
     return W.Output(layout=W.Layout(height=height, overflow="auto" if scroll else None))
 
 
-def _live(controls, draw, readout: W.HTML, out: W.Output | None = None):
-    """Run ``draw()`` now and whenever one of ``controls`` changes; return the function that does it.
+def _live(controls, draw, readout: W.HTML, out: W.Output | None = None) -> None:
+    """Run ``draw()`` now and whenever one of ``controls`` changes.
 
     ``draw`` sets ``readout.value`` and prints or plots into ``out``. If it raises, the error is shown
     in the readout and its traceback in ``out``, where the learner looks (not lost in a log).
@@ -47,7 +47,6 @@ def _live(controls, draw, readout: W.HTML, out: W.Output | None = None):
     for control in controls:
         control.observe(update, names="value")
     update()
-    return update
 
 
 def widgets_check() -> W.Widget:
