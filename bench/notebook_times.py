@@ -3,8 +3,8 @@
     .venv/bin/python bench/notebook_times.py                 # every notebook, both modes
     .venv/bin/python bench/notebook_times.py --modes fast 00 01
 
-Each notebook runs in a fresh kernel in its own child process (so peak memory is
-per notebook). Prints a table and writes bench/results/notebook_times.json.
+Each notebook runs in a fresh kernel (``course_utils.publish.runner``, the runner the tests and
+`make html` use) from its own child process, so peak memory is per notebook. Prints a table and writes bench/results/notebook_times.json.
 The README's notebook table takes its minutes from here.
 """
 import argparse
@@ -17,20 +17,21 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The project's notebook runner, in a child process whose only child is the kernel.
 RUN_ONE = """
-import sys, nbformat
-from nbclient import NotebookClient
-nb = nbformat.read(sys.argv[1], as_version=4)
-NotebookClient(nb, timeout=3600, kernel_name="python3", resources={"metadata": {"path": sys.argv[2]}}).execute()
-import resource  # the kernel was this process's child: its peak resident memory, in KiB
-print("PEAK_KIB", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+import resource, sys
+from pathlib import Path
+import nbformat
+from course_utils.publish.runner import run_notebook
+path = Path(sys.argv[1])
+run_notebook(nbformat.read(path, as_version=4), path.parent, fast=sys.argv[2] == "fast", kind="bench")
+print("PEAK_KIB", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)  # the kernel's peak, in KiB
 """
 
 
 def run(path: Path, fast: bool) -> dict:
-    env = {**os.environ, "COURSE_FAST": "1" if fast else "0", "MPLBACKEND": "agg"}
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", RUN_ONE, str(path), str(path.parent)], env=env,
+    proc = subprocess.run([sys.executable, "-c", RUN_ONE, str(path), "fast" if fast else "full"],
                           capture_output=True, text=True)
     seconds = time.perf_counter() - start
     peak = [line.split()[1] for line in proc.stdout.splitlines() if line.startswith("PEAK_KIB")]

@@ -3,9 +3,9 @@
     python -m course_utils.publish.site [--fast] [--out site] [NAME ...]
 
 Each notebook runs top to bottom with nbclient (full mode unless ``--fast``) into an executed
-copy under ``build/executed/`` (reused while the source and the mode are unchanged; `make slides`
-uses the same copies), then nbconvert renders it to ``<out>/<name>.html``. ``<out>/index.html``
-lists the notebooks in course order with the first paragraph of each title cell.
+copy under ``build/executed/publish/`` (made by :mod:`course_utils.publish.runner`, reused while
+the notebook, the package sources, the pins and the mode are unchanged; `make slides` uses the same
+copies), then nbconvert renders it to ``<out>/<name>.html``. ``<out>/index.html`` lists the notebooks in course order with the first paragraph of each title cell.
 
 Offline: MathJax 2 comes from the ``jupyter-server-mathjax`` package and is copied to
 ``<out>/_static/mathjax``; require.js, mermaid and the widget renderer are left out. Widgets
@@ -14,9 +14,7 @@ the controls' values as text, the HTML readouts, and the outputs its Output area
 (figures included), under a note that says it is a snapshot.
 """
 import argparse
-import hashlib
 import html
-import os
 import re
 import shutil
 import sys
@@ -25,9 +23,12 @@ from pathlib import Path
 
 import nbformat
 
+from . import runner
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = ROOT / "notebooks"
-EXECUTED_DIR = ROOT / "build" / "executed"
+EXECUTED_DIR = runner.CACHE_DIR
+PUBLISH = "publish"  # the runner's kind of run for the site and the slides
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -61,39 +62,13 @@ def course_notebooks(names=None, notebook_dir: Path = NOTEBOOK_DIR) -> list:
 
 
 # ---------------------------------------------------------------- execution
-def _source_key(path: Path, fast: bool) -> str:
-    return hashlib.sha256(path.read_bytes() + (b"fast" if fast else b"full")).hexdigest()
+def executed_notebook(path: Path, fast: bool = False, executed_dir: Path = EXECUTED_DIR) -> Path:
+    """The executed copy of ``path`` for publishing (inline figures, widget state kept); returns its path.
 
-
-def executed_notebook(path: Path, fast: bool = False, executed_dir: Path = EXECUTED_DIR,
-                      timeout: int = 3600) -> Path:
-    """Run ``path`` in a fresh kernel (cwd = its folder) and save the executed copy; returns its path.
-
-    A copy made from the same source in the same mode is reused. Widget state is stored.
+    Run by :mod:`course_utils.publish.runner`, which reuses a copy while the notebook, the package
+    sources, the pins and the mode are unchanged.
     """
-    from nbclient import NotebookClient
-
-    path, executed_dir = Path(path), Path(executed_dir)
-    out = executed_dir / path.name
-    key = _source_key(path, fast)
-    if out.is_file() and nbformat.read(out, 4).metadata.get("course_publish", {}).get("source_key") == key:
-        return out
-    nb = nbformat.read(path, as_version=4)
-    saved = {k: os.environ.get(k) for k in ("COURSE_FAST", "MPLBACKEND")}
-    os.environ["COURSE_FAST"] = "1" if fast else "0"
-    os.environ.pop("MPLBACKEND", None)  # the kernel's inline backend must make the figures
-    start = time.perf_counter()
-    try:
-        NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
-    finally:
-        for k, v in saved.items():
-            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
-    nb.metadata["course_publish"] = {"source_key": key, "mode": "fast" if fast else "full",
-                                     "seconds": round(time.perf_counter() - start, 1)}
-    executed_dir.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, out)
-    return out
+    return runner.executed_copy(path, PUBLISH, fast, cache_dir=executed_dir, inline_figures=True)
 
 
 # ---------------------------------------------------------------- widgets -> static snapshots
@@ -216,7 +191,7 @@ def render(executed: Path, out_file: Path, static_rel: str, kind: str = "html", 
     """Render one executed notebook to ``out_file``; ``static_rel``: the path from it to ``_static``."""
     nb = nbformat.read(executed, as_version=4)
     snapshot_widgets(nb)
-    nb.metadata.pop("course_publish", None)
+    nb.metadata.pop("course_run", None)
     body, _ = exporter(kind, mathjax_url=f"{static_rel}/mathjax/MathJax.js?config={MATHJAX_CONFIG}",
                        **traits).from_notebook_node(
         nb, resources={"metadata": {"name": Path(executed).stem}, "course_css": COURSE_CSS})
@@ -281,7 +256,7 @@ snapshots of their last state; to use them, run the notebooks in JupyterLab (<co
 def index_entry(source: Path, executed: Path, slides: bool = False) -> dict:
     nb = nbformat.read(executed, as_version=4)
     title, blurb = title_and_blurb(nbformat.read(source, as_version=4))
-    meta = nb.metadata.get("course_publish", {})
+    meta = nb.metadata.get("course_run", {})
     return {"name": source.stem, "title": title, "blurb": blurb, "mode": meta.get("mode", "?"),
             "seconds": meta.get("seconds"), "slides": slides}
 
@@ -289,10 +264,10 @@ def index_entry(source: Path, executed: Path, slides: bool = False) -> dict:
 def refresh_index(out_dir: Path, executed_dir: Path = EXECUTED_DIR, notebook_dir: Path = NOTEBOOK_DIR):
     """(Re)write ``out_dir/index.html`` for every notebook whose page is in ``out_dir``; None if there are none."""
     out_dir = Path(out_dir)
-    entries = [index_entry(src, Path(executed_dir) / src.name,
+    entries = [index_entry(src, runner.copy_path(src, PUBLISH, executed_dir),
                            slides=(out_dir / "slides" / f"{src.stem}.slides.html").is_file())
                for src in course_notebooks(None, notebook_dir)
-               if (out_dir / f"{src.stem}.html").is_file() and (Path(executed_dir) / src.name).is_file()]
+               if (out_dir / f"{src.stem}.html").is_file() and runner.copy_path(src, PUBLISH, executed_dir).is_file()]
     return write_index(out_dir, entries) if entries else None
 
 

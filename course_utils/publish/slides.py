@@ -2,9 +2,9 @@
 
     python -m course_utils.publish.slides [--fast] [--out site] [NAME ...]
 
-Slides show outputs, so they are made from the executed copies in ``build/executed/`` that
-`make html` leaves (``site.executed_notebook`` reuses them while source and mode are unchanged,
-and runs the notebook when they are missing or stale). Cells are split into slides by their
+Slides show outputs, so they are made from the executed copies in ``build/executed/publish/`` that
+`make html` leaves (``site.executed_notebook`` reuses them while the notebook, the package sources,
+the pins and the mode are unchanged, and runs the notebook when they are missing or stale). Cells are split into slides by their
 ``slideshow.slide_type`` metadata. reveal.js 5 comes from the ``sphinx-revealjs`` package and
 MathJax 2 from ``jupyter-server-mathjax``: both are copied under ``<out>/_static/`` and loaded
 by plain script tags; widgets appear as snapshots, as on the site.
