@@ -64,3 +64,21 @@ def device() -> torch.device:
     if wanted == "cuda":
         raise RuntimeError("COURSE_DEVICE=cuda but torch sees no CUDA device")
     return torch.device("cpu")
+
+
+def set_threads(n=None) -> int:
+    """Set how many CPU threads torch uses: ``n``, else ``COURSE_THREADS``, else 1; returns it.
+
+    The course's models are small: one thread is faster than several competing for a shared
+    CPU. The test suite sets ``COURSE_THREADS=1`` for every process and kernel (with
+    ``OMP_NUM_THREADS=1``), so its two workers do not fight over two cores.
+    """
+    if n is None:
+        raw = os.environ.get("COURSE_THREADS", "1").strip()
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValueError(f"COURSE_THREADS must be a whole number >= 1, got {raw!r}")
+        n = int(raw)
+    elif isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be an int >= 1 or None, got {n!r}")
+    torch.set_num_threads(int(n))
+    return int(n)

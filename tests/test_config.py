@@ -42,3 +42,28 @@ def test_device_is_usable(monkeypatch):
     monkeypatch.setenv("COURSE_DEVICE", "tpu")
     with pytest.raises(ValueError, match="COURSE_DEVICE"):
         config.device()
+
+
+def test_set_threads_follows_argument_then_environment(monkeypatch):
+    before = torch.get_num_threads()
+    try:
+        assert config.set_threads(2) == 2 and torch.get_num_threads() == 2
+        monkeypatch.setenv("COURSE_THREADS", "1")
+        assert config.set_threads() == 1 and torch.get_num_threads() == 1
+        monkeypatch.delenv("COURSE_THREADS")
+        assert config.set_threads() == 1
+    finally:
+        torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("raw", ["0", "two", "-1", ""])
+def test_set_threads_names_a_bad_environment_value(monkeypatch, raw):
+    monkeypatch.setenv("COURSE_THREADS", raw)
+    with pytest.raises(ValueError, match="COURSE_THREADS must be a whole number >= 1"):
+        config.set_threads()
+
+
+@pytest.mark.parametrize("bad", [0, 1.5, True, "2"])
+def test_set_threads_names_a_bad_argument(bad):
+    with pytest.raises(ValueError, match="n must be an int >= 1 or None"):
+        config.set_threads(bad)
