@@ -1,140 +1,47 @@
-"""Every notebook, run twice in fast mode, gives the same asserted numbers, bit for bit.
+"""Two runs of every notebook, with different ``PYTHONHASHSEED``, read the same values in every assert.
 
-Each notebook runs twice in fresh kernels of this environment (the offline guard
-is active in both, through conftest's IPython startup file), with different
-``PYTHONHASHSEED`` values, so an order that depends on string hashing (iterating a
-set of words) shows up here instead of in a learner's second run. After every
-cell that holds ``assert`` statements, a probe cell reads the values those
-asserts read (see ``value_fingerprint.assert_expressions``) and prints their
-fingerprints; both runs must print the same ones.
+No notebook runs for this check alone. Every kernel of the test run records, after each cell that
+asserts, fingerprints of the values its asserts read (``kernel_records``, installed by the kernels'
+IPython startup file). The two runs compared are nbval's (``PYTHONHASHSEED=1``) and the browser
+test's (``PYTHONHASHSEED=2``); where there is no Chromium, the second run happens here, headless.
+``course_session`` compares them once every worker is done and reports the result as the run's
+*determinism* check: an order that depends on string hashing (iterating a set of words) shows up
+there instead of in a learner's second run.
 
-The probe cells evaluate only call-free names, attributes and subscripts, so they
-cannot change what the notebook does next.
+The values read are call-free names, attributes and subscripts only, so reading them cannot change
+what the notebook does next.
 """
-import json
 import os
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from jupyter_client.kernelspec import KernelSpecManager
-from jupyter_client.manager import AsyncKernelManager
-from nbclient import NotebookClient
-from traitlets import default
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from value_fingerprint import MARKER, assert_expressions  # noqa: E402
+import kernel_records
+from course_session import SECOND_RUN
+from course_utils.publish import runner
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-KERNEL = "course-current-env"
-CELL_TIMEOUT_S = 900
-# Wall-clock measurements that asserts read would differ from run to run by nature, so they would
-# be left out of the comparison (and must stay among the expressions the asserts read: see below).
-# There are none: no notebook asserts on a timing (speed claims live in bench/).
-WALL_CLOCK: dict[str, frozenset] = {}
-
-
-class _CurrentEnvSpecs(KernelSpecManager):
-    """The Python kernel of the interpreter running the tests (like nbval's --nbval-current-env)."""
-
-    def get_kernel_spec(self, kernel_name):
-        import ipykernel.kernelspec
-
-        if kernel_name == KERNEL:
-            return self.kernel_spec_class(resource_dir=ipykernel.kernelspec.RESOURCES,
-                                          **ipykernel.kernelspec.get_kernel_dict())
-        return super().get_kernel_spec(kernel_name)
-
-
-class _CurrentEnvKernels(AsyncKernelManager):
-    """Starts that kernel. Handed to nbclient as a class, so nbclient owns the manager and shuts the kernel down."""
-
-    @default("kernel_spec_manager")
-    def _kernel_spec_manager_default(self):
-        return _CurrentEnvSpecs()
-
-
-def assert_probes(nb) -> dict:
-    """``{cell index: [expressions its asserts read]}`` for the code cells of a notebook."""
-    probes = {}
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and "assert" in cell.source:
-            expressions = assert_expressions(cell.source)
-            if expressions:
-                probes[index] = expressions
-    return probes
-
-
-def _cell_label(nb, index: int) -> str:
-    cell_id = nb.cells[index].get("id", "?")
-    return f"cell {index} (id {cell_id})"
-
-
-def with_probe_cells(nb, probes: dict):
-    """A copy of the notebook with a probe cell after each cell in ``probes`` (and a set-up cell first)."""
-    setup = (f"import sys as _course_sys\n_course_sys.path.insert(0, {str(ROOT / 'tests')!r})\n"
-             "from value_fingerprint import probe as _course_probe\ndel _course_sys")
-    cells = [nbformat.v4.new_code_cell(setup)]
-    for index, cell in enumerate(nb.cells):
-        cells.append(cell)
-        if index in probes:
-            call = f"_course_probe({index!r}, {probes[index]!r}, get_ipython().user_ns)"
-            cells.append(nbformat.v4.new_code_cell(call))
-    for number, cell in enumerate(cells):  # fresh unique ids (older notebooks have none)
-        cell["id"] = f"run-{number}"
-    return nbformat.v4.new_notebook(cells=cells, metadata=nb.metadata)
-
-
-def run_and_record(path: Path, probes: dict, hash_seed: int) -> dict:
-    """Run the notebook once in a fresh kernel; return ``{cell index: {expr: fingerprint or None}}``."""
-    nb = nbformat.read(path, as_version=4)
-    probed = with_probe_cells(nb, probes)
-    client = NotebookClient(probed, kernel_manager_class=_CurrentEnvKernels, kernel_name=KERNEL,
-                            timeout=CELL_TIMEOUT_S, allow_errors=False, shutdown_kernel="immediate")
-    env = {**os.environ, "PYTHONHASHSEED": str(hash_seed), "COURSE_FAST": "1", "MPLBACKEND": "agg"}
-    client.execute(cwd=str(path.parent), env=env)
-    recorded = {}
-    for cell in probed.cells:
-        for output in cell.get("outputs", []):
-            for line in output.get("text", "").splitlines() if output.get("name") == "stdout" else []:
-                if line.startswith(MARKER):
-                    entry = json.loads(line[len(MARKER):])
-                    recorded[entry["key"]] = entry["values"]
-    return recorded
-
-
-def compare_two_runs(path: Path, wall_clock=frozenset()) -> tuple[int, list]:
-    """Run the notebook twice; return the number of asserted values compared and a line per difference."""
-    nb = nbformat.read(path, as_version=4)
-    probes = assert_probes(nb)
-    assert probes, f"{path.name} has no assert that reads a value: nothing to compare"
-    read = {expr for expressions in probes.values() for expr in expressions}
-    assert wall_clock <= read, f"WALL_CLOCK names {sorted(wall_clock - read)}, which no assert of {path.name} reads"
-    first = run_and_record(path, probes, hash_seed=1)
-    second = run_and_record(path, probes, hash_seed=2)
-    assert set(first) == set(probes) == set(second), "a probe cell did not report"
-    differ, recorded = [], 0
-    for index, expressions in probes.items():
-        for expr in expressions:
-            a, b = first[index][expr], second[index][expr]
-            if expr in wall_clock or (a is None and b is None):
-                continue
-            recorded += 1
-            if a != b:
-                differ.append(f"  {_cell_label(nb, index)}: {expr}\n    run 1: {a}\n    run 2: {b}")
-    return recorded, differ
+CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_two_fast_runs_give_the_same_asserted_values(path):
-    recorded, differ = compare_two_runs(path, WALL_CLOCK.get(path.stem, frozenset()))
-    # A check that recorded nothing would prove nothing.
-    assert recorded > 0, f"{path.name}: none of the asserted expressions could be recorded"
-    print(f"{path.name}: {recorded} asserted values compared")
-    assert not differ, (f"{path.name}: {len(differ)} of {recorded} asserted values differ between two "
-                        f"fast-mode runs:\n" + "\n".join(differ))
+def test_second_run_without_a_browser(path, record_property):
+    """The browser test is the second run; without Chromium, the notebook runs here instead."""
+    if os.access(CHROMIUM, os.X_OK):
+        pytest.skip("the browser test makes the second run")
+    nb = nbformat.read(path, as_version=4)
+    runner.run_notebook(nb, path.parent, fast=True, kind="headless", env={"PYTHONHASHSEED": "2"})
+    record_property(SECOND_RUN, path.name)
+
+
+def _two_runs(path: Path, records: Path) -> list:
+    nb = nbformat.read(path, as_version=4)
+    for seed in ("1", "2"):
+        runner.run_notebook(nbformat.from_dict(nb), path.parent, fast=True, kind="selftest",
+                            env={"PYTHONHASHSEED": seed, "COURSE_KERNEL_RECORDS": str(records)})
+    return kernel_records.load_runs(records)
 
 
 def test_the_check_catches_unseeded_numbers_and_hash_order(tmp_path):
@@ -144,13 +51,28 @@ def test_the_check_catches_unseeded_numbers_and_hash_order(tmp_path):
              "def helper(y):\n    assert y > 0\n    return y\nassert helper(seeded[0] ** 2 + 1) > 0"]
     path = tmp_path / "tiny.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]), path)
-    recorded, differ = compare_two_runs(path)
-    assert recorded == 4  # x, words, seeded.shape, seeded[0] (not y: it lives inside helper)
+    (tmp_path / "records").mkdir()
+    first, second = _two_runs(path, tmp_path / "records")
+    compared, differ = kernel_records.compare(first, second)
+    assert compared == 4  # x, words, seeded.shape, seeded[0] (not y: it lives inside helper)
     assert [line.split(": ")[1].split("\n")[0] for line in differ] == ["x", "words"]
+
+
+def test_runs_are_matched_to_their_notebook_by_their_cells():
+    cells = kernel_records.notebook_cells(NOTEBOOKS[:3])
+    first_nb = nbformat.read(NOTEBOOKS[1], as_version=4)
+    entries = [{"cell": kernel_records.cell_key(c.source)} for c in first_nb.cells if c.cell_type == "code"]
+    assert kernel_records.notebook_of(kernel_records.Run("nbval", "x", entries), cells) == NOTEBOOKS[1].name
+    # a student copy: its exercise cells differ, the rest is the same notebook
+    student = entries[:2] + [{"cell": "0" * 16}] * 2 + entries[4:]
+    assert kernel_records.notebook_of(kernel_records.Run("student", "y", student), cells) == NOTEBOOKS[1].name
+    assert kernel_records.notebook_of(kernel_records.Run("other", "z", [{"cell": "1" * 16}]), cells) is None
 
 
 # ---------------------------------------------------------------- the two helpers, on their own
 def test_assert_expressions_reads_what_the_asserts_read():
+    from value_fingerprint import assert_expressions
+
     source = ("%time x = 1\n"
               "assert abs(by_k[T]['err'] - ref) < 1e-6 * np.mean(losses[-5:]), f'{x}'\n"
               "assert all(v > 0 for v in model.weights) and grad.is_sparse\n"
@@ -181,3 +103,4 @@ def test_fingerprints_are_exact_and_order_free_only_where_order_means_nothing():
     for not_a_value in (np, len, fingerprint, object()):
         with pytest.raises(Unrecordable):
             fingerprint(not_a_value)
+

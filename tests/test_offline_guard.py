@@ -1,12 +1,17 @@
 """The offline guard blocks and records non-loopback connections, here and in kernels."""
 import os
 import socket
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from jupyter_client.manager import start_new_kernel
 
 import offline_guard
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -56,3 +61,24 @@ def test_guard_is_active_inside_notebook_kernels(tmp_path):
     assert reply["content"]["status"] == "error"
     assert reply["content"]["ename"] == "NetworkBlocked"
     assert "192.0.2.1:80" in log.read_text()
+
+
+def test_a_network_attempt_in_a_worker_fails_a_two_worker_run(tmp_path):
+    """xdist's controller never sees a worker's exit status: the attempt must still fail the whole run."""
+    (tmp_path / "test_net.py").write_text(
+        "import socket\n\n"
+        "def test_hides_its_attempt():\n"
+        "    try:\n"
+        "        socket.create_connection(('192.0.2.1', 80), timeout=1)\n"
+        "    except OSError:\n"
+        "        pass  # a library that swallows the error\n\n"
+        "def test_something_else():\n"
+        "    assert True\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COURSE_TEST_SESSION"))}
+    env["PYTHONPATH"] = str(ROOT)  # -p conftest: the project's conftest, as a plugin of this run
+    plugins = ["-p", "conftest", "-p", "no:cacheprovider", "-p", "no:nbval", "-p", "no:hypothesispytest"]
+    run = subprocess.run([sys.executable, "-m", "pytest", *plugins, "-n", "2", "test_net.py"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "offline guard: FAILED" in run.stdout and "192.0.2.1:80" in run.stdout
+    assert "1 failed, 2 passed" in run.stdout  # the two tests pass; the closing check fails

@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlparse
 import nbformat
 import pytest
 
+from course_session import TEST_CACHE
 from course_utils.publish import site, slides
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,9 +91,9 @@ def _refs(page: Path) -> _Refs:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("site")
-    executed = out.parent / "executed"
-    slide_files = slides.build_slides(BUILT, out, fast=True, executed_dir=executed, log=lambda *_: None)
-    site_files = site.build_site(BUILT, out, fast=True, executed_dir=executed, log=lambda *_: None)
+    # the executed copies are reused between test runs while nothing that can change them has changed
+    slide_files = slides.build_slides(BUILT, out, fast=True, executed_dir=TEST_CACHE, log=lambda *_: None)
+    site_files = site.build_site(BUILT, out, fast=True, executed_dir=TEST_CACHE, log=lambda *_: None)
     return {"out": out, "pages": site_files[:-1], "index": site_files[-1], "slides": slide_files}
 
 

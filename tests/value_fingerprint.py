@@ -1,4 +1,4 @@
-"""Exact, comparable fingerprints of the values a notebook's asserts read (for test_determinism.py).
+"""Exact, comparable fingerprints of the values a notebook's asserts read (for kernel_records.py).
 
 Two parts, both importable without numpy or torch:
 - :func:`assert_expressions` finds, in a cell's source, the names, attributes and
@@ -8,15 +8,13 @@ Two parts, both importable without numpy or torch:
   only if they are equal bit for bit: ``repr`` for floats, dtype + shape + SHA-256
   of the bytes for arrays and tensors, recursion into containers and plain objects.
 
-The kernel-side :func:`probe` evaluates expressions in the notebook's namespace
-and prints one marked JSON line that the test reads back from the cell's output.
+The kernel-side :func:`probe` evaluates expressions in the notebook's namespace (``kernel_records``
+calls it after each cell that asserts).
 """
 import ast
 import hashlib
-import json
 import sys
 
-MARKER = "COURSE-DETERMINISM-PROBE "
 _SHORT = 160  # fingerprints longer than this are stored as a hash
 _MAX_DEPTH = 8
 
@@ -176,11 +174,11 @@ def fingerprint(value) -> str:
     return text if len(text) <= _SHORT else _digest(type(value).__name__, text.encode())
 
 
-def probe(key: str, expressions, namespace: dict) -> dict:
-    """Evaluate each expression in ``namespace``; print and return ``{expr: fingerprint or None}``.
+def probe(expressions, namespace: dict) -> dict:
+    """Evaluate each expression in ``namespace``; return ``{expr: fingerprint or None}``.
 
     None marks an expression with nothing to record (not defined at module level,
-    not a value); the test counts only the recorded ones.
+    not a value); the comparison counts only the recorded ones.
     """
     record = {}
     for expr in expressions:
@@ -188,5 +186,4 @@ def probe(key: str, expressions, namespace: dict) -> dict:
             record[expr] = fingerprint(eval(expr, namespace))  # noqa: S307 - the notebook's own assert text
         except Exception:  # a name bound only inside a function, a function object, ...
             record[expr] = None
-    print(MARKER + json.dumps({"key": key, "values": record}))
     return record
