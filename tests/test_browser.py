@@ -4,6 +4,9 @@ one notebook is also presented as live slides (jupyterlab-slideshow) whose widge
 Chromium comes from Debian (``apt-get install chromium``; ``.ci/run`` does it);
 playwright only drives it and never downloads a browser. Where Chromium is
 missing the tests are reported as skipped, with the reason.
+
+The notebooks' kernels here run with ``PYTHONHASHSEED=2``: this is the second run that the
+determinism check compares with nbval's (without Chromium, test_determinism.py makes it headless).
 """
 import contextlib
 import importlib.util
@@ -20,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from course_session import SECOND_RUN
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
@@ -29,6 +34,8 @@ NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb
 # Generous: the test machine may have 2 cores shared with other jobs.
 RUN_ALL_MS = 900_000
 REACT_MS = 120_000
+# Presented as live slides after its widget test, in the same run of the notebook.
+SLIDES_NOTEBOOK = "00_start_here.ipynb"
 
 pytestmark = pytest.mark.browser
 
@@ -96,8 +103,9 @@ def lab(tmp_path_factory):
     (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # the browser shows inline plots
     # Workspaces go to the scratch folder too, so no run reopens another run's notebooks.
+    # Its kernels are the determinism check's second run (nbval's kernels have PYTHONHASHSEED=1).
     env.update(COURSE_FAST="1", JUPYTERLAB_SETTINGS_DIR=str(root / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(root / "workspaces"))
+               JUPYTERLAB_WORKSPACES_DIR=str(root / "workspaces"), PYTHONHASHSEED="2", COURSE_RUN_KIND="browser")
     log = open(root / "lab.log", "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
@@ -138,23 +146,53 @@ def chromium(lab):
         browser.close()
 
 
-@pytest.fixture
-def notebook_page(lab, chromium, request):
-    """Open one notebook in a fresh page and workspace; afterwards shut its kernel down and close it.
-
-    The notebook's name comes from the test's ``notebook`` parameter.
-    """
-    notebook = request.node.callspec.params["notebook"]
+@pytest.fixture(scope="module")
+def lab_page(lab, chromium):
+    """One JupyterLab page for all the notebooks of this worker: each is opened from its file browser
+    and closed after its test, so the application loads once, not once per notebook."""
     page = chromium.new_page(viewport={"width": 1400, "height": 1000})
-    stem = notebook.split(".")[0]
+    _load_lab(lab, page)
+    yield page
+    page.close()
+
+
+def _load_lab(lab: dict, page) -> None:
+    """(Re)load JupyterLab in ``page`` with an empty workspace, and wait for its file browser."""
+    page.goto(f"{lab['url']}/lab/workspaces/course-tests?reset&token={lab['token']}")
+    page.locator(".jp-DirListing-item").first.wait_for(timeout=120_000)
+
+
+@pytest.fixture
+def notebook_page(lab, lab_page, request):
+    """Open one notebook (the test's ``notebook`` parameter) in the page; afterwards shut its kernel
+    down and close its tab, dropping its outputs."""
+    notebook = request.node.callspec.params["notebook"]
+    page = lab_page
     try:
-        with _screenshot_on_failure(page, lab["root"] / f"{stem}-failure.png"):
-            page.goto(f"{lab['url']}/lab/workspaces/{stem}/tree/{notebook}?token={lab['token']}")
+        with _screenshot_on_failure(page, lab["root"] / f"{notebook.split('.')[0]}-failure.png"):
+            page.locator(".jp-DirListing-item", has_text=notebook).dblclick()
             _wait_until_ready(page, notebook)
         yield page
     finally:
         _shut_down(lab, notebook)
-        page.close()
+        _close_notebooks(lab, page)
+
+
+def _close_notebooks(lab: dict, page) -> None:
+    """Close the open notebook tab without saving its outputs; reload the page if that does not work."""
+    panel, dialog = ".jp-NotebookPanel", ".jp-Dialog"
+    try:
+        if page.locator(panel).count():
+            page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabCloseIcon").click()
+            page.wait_for_function(f"() => document.querySelector('{dialog}') || !document.querySelector('{panel}')",
+                                   timeout=10_000)
+            if page.locator(dialog).count():
+                page.locator(f"{dialog} .jp-Dialog-button.jp-mod-warn").click()  # "Discard"
+            page.wait_for_function(f"() => !document.querySelector('{panel}')", timeout=10_000)
+        return
+    except Exception as error:  # a stuck page must not fail the next notebook's test
+        print(f"closing the notebook failed ({error}); reloading JupyterLab")
+    _load_lab(lab, page)
 
 
 @contextlib.contextmanager
@@ -175,6 +213,8 @@ def _wait_until_ready(page, notebook: str) -> None:
     for a kernel.
     """
     n_cells = len(json.loads((ROOT / "notebooks" / notebook).read_text())["cells"])
+    page.locator(f".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current:has-text('{notebook}')").wait_for(
+        timeout=120_000)
     page.wait_for_function(f"() => document.querySelectorAll('.jp-Notebook .jp-Cell').length >= {n_cells}",
                            timeout=120_000)
     page.wait_for_function("() => /[|] Idle/.test(document.querySelector('.jp-StatusBar-Widget, #jp-main-statusbar')"
@@ -245,10 +285,15 @@ def test_every_notebook_has_a_widget_move():
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_notebook_runs_in_a_browser_and_its_widget_reacts(lab, notebook_page, notebook):
+def test_notebook_runs_in_a_browser_and_its_widget_reacts(lab, notebook_page, notebook, record_property):
+    """Run All, move the main widget; notebook 00 is then also presented as live slides (same run)."""
     page, move = notebook_page, MOVES[notebook]
     with _screenshot_on_failure(page, lab["root"] / f"{notebook.split('.')[0]}-failure.png"):
         _run_notebook_and_move_widget(lab, page, notebook, move)
+    record_property(SECOND_RUN, notebook)  # this run is the determinism check's second run
+    if notebook == SLIDES_NOTEBOOK:
+        with _screenshot_on_failure(page, lab["root"] / "slides-failure.png"):
+            _present_as_live_slides(lab, page, notebook)
 
 
 def _run_notebook_and_move_widget(lab: dict, page, notebook: str, move: Move) -> None:
@@ -282,31 +327,35 @@ def _run_notebook_and_move_widget(lab: dict, page, notebook: str, move: Move) ->
     page.screenshot(path=str(lab["root"] / f"{notebook.split('.')[0]}-after.png"))
 
 
-@pytest.mark.parametrize("notebook", ["00_start_here.ipynb"])
-def test_notebook_presents_as_live_slides_and_its_widget_reacts(lab, notebook_page, notebook):
+def _present_as_live_slides(lab: dict, page, notebook: str) -> None:
     """Presentation mode (jupyterlab-slideshow's deck, inside JupyterLab): the slide holding the
-    widget cell is on screen and dragging its slider still updates the readout through the kernel."""
+    widget cell is on screen and its slider still updates the readout through the kernel."""
     if importlib.util.find_spec("jupyterlab_slideshow") is None:
         pytest.fail("jupyterlab-slideshow is not installed: run make setup (it is a course dependency)")
-    page = notebook_page
-    with _screenshot_on_failure(page, lab["root"] / "slides-failure.png"):
-        _run_all(page, notebook)
-        cells = json.loads((ROOT / "notebooks" / notebook).read_text())["cells"]
-        index = next(i for i, c in enumerate(cells) if "widgets_check()" in "".join(c["source"]))
-        cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
-        cell.locator(".jp-InputPrompt").click()  # the deck opens on the active cell's slide
-        page.locator(".jp-NotebookPanel-toolbar [data-jp-item-name='deck'] jp-button").click()
-        page.locator(".jp-NotebookPanel.jp-Deck").wait_for(timeout=REACT_MS)
-        for _ in cells:  # walk forward (Space) until the widget's slide is shown
-            if "jp-deck-mod-onscreen" in (cell.get_attribute("class") or ""):
-                break
-            page.keyboard.press("Space")
-        assert "jp-deck-mod-onscreen" in (cell.get_attribute("class") or ""), "the widget's slide is not shown"
-        readout = cell.locator(".course-readout")
-        assert readout.is_visible() and "n = 3" in readout.inner_text(), readout.inner_text()
-        control = cell.locator(".widget-slider .widget-readout")
-        control.fill("8")
-        control.press("Enter")
-        page.wait_for_function("node => node.innerText.includes('n = 8')", arg=readout.element_handle(),
-                               timeout=REACT_MS)
-        page.screenshot(path=str(lab["root"] / "slides-after.png"))
+    cells = json.loads((ROOT / "notebooks" / notebook).read_text())["cells"]
+    index = next(i for i, c in enumerate(cells) if "widgets_check()" in "".join(c["source"]))
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    cell.locator(".jp-InputPrompt").click()  # the deck opens on the active cell's slide
+    page.locator(".jp-NotebookPanel-toolbar [data-jp-item-name='deck'] jp-button").click()
+    page.locator(".jp-NotebookPanel.jp-Deck").wait_for(timeout=REACT_MS)
+    for _ in cells:  # walk forward (Space) until the widget's slide is shown
+        if "jp-deck-mod-onscreen" in (cell.get_attribute("class") or ""):
+            break
+        page.keyboard.press("Space")
+    assert "jp-deck-mod-onscreen" in (cell.get_attribute("class") or ""), "the widget's slide is not shown"
+    readout = cell.locator(".course-readout")
+    # the slide shows the widget as the test left it, and it still answers
+    assert readout.is_visible() and MOVES[notebook].expect in readout.inner_text(), readout.inner_text()
+    control = cell.locator(".widget-slider .widget-readout")
+    control.fill("8")
+    control.press("Enter")
+    page.wait_for_function("node => node.innerText.includes('n = 8')", arg=readout.element_handle(),
+                           timeout=REACT_MS)
+    page.screenshot(path=str(lab["root"] / "slides-after.png"))
+    # Presentation mode is saved as a setting: switch it off, and reload the page without it.
+    request = urllib.request.Request(f"{lab['url']}/lab/api/settings/jupyterlab-slideshow:plugin", method="PUT",
+                                     data=json.dumps({"raw": json.dumps({"active": False})}).encode(),
+                                     headers={"Authorization": f"token {lab['token']}"})
+    urllib.request.urlopen(request, timeout=30).close()
+    _shut_down(lab, notebook)
+    _load_lab(lab, page)
