@@ -8,9 +8,6 @@ from course_utils import seq2seq as S
 from course_utils import seq_tasks as T
 
 
-pytestmark = pytest.mark.usefixtures("one_thread")
-
-
 def _model(seed=0, **kw):
     torch.manual_seed(seed)
     return S.Seq2Seq(T.N_SPECIALS + 5, **{"embed_dim": 8, "hidden_size": 16, **kw})

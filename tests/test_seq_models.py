@@ -8,9 +8,6 @@ from course_utils import seq_tasks as T
 from course_utils.text import Vocab
 
 
-pytestmark = pytest.mark.usefixtures("one_thread")
-
-
 def test_bio_spans_by_hand():
     assert M.bio_spans(["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "I-LOC"]) == {
         ("PER", 0, 2), ("LOC", 3, 4), ("LOC", 4, 6)}

@@ -34,7 +34,6 @@ from course_utils import (cells, clipping, evaluation, ngram, plots, rnn, sampli
                           seq_tasks, spectra, tasks, text, widgets, word2vec)
 from course_utils.char_lm import CharLM, CharVocab
 
-pytestmark = pytest.mark.usefixtures("one_thread")
 
 SWEEP = settings(max_examples=10, deadline=None, derandomize=True, database=None,
                  suppress_health_check=[HealthCheck.too_slow])
@@ -59,14 +58,17 @@ def test_bare_nonfinite_tells_numbers_from_messages():
 
 # ---------------------------------------------------------------- driving a widget through its controls
 _FIGURE_TEXTS = []  # the text of every figure drawn since the last assert_clean
-# Rasterizing is most of a figure's cost; sweep_extremes does it for the built widget and the corners only.
+# Rasterizing is most of a figure's cost; sweep_extremes does it for the built widget and the corners only
+# (once a corner is set, not for the intermediate redraws on the way there).
 _RASTERIZE = [True]
+_LAST_FIGURE = [None]  # the figure shown last
 
 
 @pytest.fixture(autouse=True)
 def render_figures(monkeypatch):
     """Draw every figure a widget shows (headless), so errors at render time are caught too."""
     shown = []
+    _LAST_FIGURE[0] = None
 
     def draw_and_close(fig=None):
         fig = fig or plt.gcf()
@@ -74,6 +76,7 @@ def render_figures(monkeypatch):
         if _RASTERIZE[0]:
             fig.canvas.draw()
         shown.append(fig)
+        _LAST_FIGURE[0] = fig
         _FIGURE_TEXTS.extend(t.get_text() for t in fig.findobj(matplotlib.text.Text))
         plt.close(fig)
 
@@ -148,17 +151,19 @@ def sweep_extremes(box, capsys, name: str) -> int:
                 assert_clean(box, capsys, f"{name}: {control.description}={value!r}")
             if isinstance(control, W.Text):
                 control.value = typed
+        for menu, option in [(m, o) for m in menus for o in extremes(m)] or [(None, None)]:
+            for end in (0, -1):
+                if menu:
+                    menu.value = option
+                for slider in sliders:
+                    slider.value = extremes(slider)[end]
+                if _LAST_FIGURE[0] is not None:  # the corner as the learner would see it
+                    _LAST_FIGURE[0].canvas.draw()
+                tried += 1
+                where = ", ".join(f"{c.description}={c.value!r}" for c in controls(box) if not isinstance(c, W.Text))
+                assert_clean(box, capsys, f"{name}: {where}")
     finally:
         _RASTERIZE[0] = True
-    for menu, option in [(m, o) for m in menus for o in extremes(m)] or [(None, None)]:
-        for end in (0, -1):
-            if menu:
-                menu.value = option
-            for slider in sliders:
-                slider.value = extremes(slider)[end]
-            tried += 1
-            where = ", ".join(f"{c.description}={c.value!r}" for c in controls(box) if not isinstance(c, W.Text))
-            assert_clean(box, capsys, f"{name}: {where}")
     return tried
 
 
