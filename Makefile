@@ -31,8 +31,11 @@ kernel: $(STAMP)
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_OFFLINE) $(ROOT_FLAG) $(LAB_ARGS)
 
+# Both cores: two xdist workers; a notebook's nbval cells, and a test module, stay on one worker
+# (tests/course_session.py says how the work is split).
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 # Hand-out copies: every exercise solution replaced by a "not implemented yet" stub, outputs cleared.
 student: $(STAMP)
