@@ -101,10 +101,11 @@ def lab(tmp_path_factory):
     settings = root / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
     (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # the browser shows inline plots
+    # the browser shows inline plots; the mode is the run's (fast unless COURSE_FAST=0 make test)
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     # Workspaces go to the scratch folder too, so no run reopens another run's notebooks.
     # Its kernels are the determinism check's second run (nbval's kernels have PYTHONHASHSEED=1).
-    env.update(COURSE_FAST="1", JUPYTERLAB_SETTINGS_DIR=str(root / "settings"),
+    env.update(JUPYTERLAB_SETTINGS_DIR=str(root / "settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(root / "workspaces"), PYTHONHASHSEED="2", COURSE_RUN_KIND="browser")
     log = open(root / "lab.log", "w")
     server = subprocess.Popen(

@@ -19,6 +19,7 @@ import pytest
 
 import kernel_records
 from course_session import SECOND_RUN
+from course_utils import config
 from course_utils.publish import runner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +33,7 @@ def test_second_run_without_a_browser(path, record_property):
     if os.access(CHROMIUM, os.X_OK):
         pytest.skip("the browser test makes the second run")
     nb = nbformat.read(path, as_version=4)
-    runner.run_notebook(nb, path.parent, fast=True, kind="headless", env={"PYTHONHASHSEED": "2"})
+    runner.run_notebook(nb, path.parent, fast=config.is_fast(), kind="headless", env={"PYTHONHASHSEED": "2"})
     record_property(SECOND_RUN, path.name)
 
 

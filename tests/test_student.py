@@ -6,6 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from course_session import TEST_CACHE
+from course_utils import config
 from course_utils.publish import runner, student
 from course_utils.publish.student import SolutionBlockError, strip_solutions
 
@@ -169,7 +170,7 @@ def test_student_copy_fails_only_in_its_exercise_cells(path):
     exercises = {i for i, c in enumerate(original.cells) if c.cell_type == "code" and student.BEGIN in c.source}
     assert exercises, f"{path.name} has no exercise"
     # Read-only check: the executed copy is reused while nothing that can change it has changed.
-    executed = runner.executed_copy(path, "student", fast=True, cache_dir=TEST_CACHE,
+    executed = runner.executed_copy(path, "student", fast=config.is_fast(), cache_dir=TEST_CACHE,
                                     prepare=lambda nb: _student_copy(nb, path.name), extra_key=GUARD_PROBE,
                                     allow_errors=True, timeout=600)
     nb = nbformat.read(executed, as_version=4)
