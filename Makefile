@@ -42,7 +42,8 @@ student: $(STAMP)
 	$(PY) -m course_utils.publish.student --out student
 
 # The executed site (full mode, ~8 min on 2 cores) and static reveal.js slides, both in site/ and
-# readable from disk with no network. Both use the executed copies in build/executed/ (made once).
+# readable from disk with no network. Both use the executed copies in build/executed/publish/ (remade when
+# the notebook, the course_utils sources, the pins or the mode change).
 html: $(STAMP)
 	$(PY) -m course_utils.publish.site
 

@@ -3,17 +3,19 @@
 Set-up (at import, in every process; xdist's workers inherit the controller's environment, so they
 share one scratch folder):
 
-- fast mode, the agg backend, one CPU thread for torch, OpenMP and BLAS in every process and kernel
-  (two workers on two cores must not fight), ``PYTHONHASHSEED=1`` for the kernels nbval starts;
+- fast mode and one CPU thread for torch, OpenMP and BLAS in every process and kernel (two workers on
+  two cores must not fight); the agg backend, ``PYTHONHASHSEED=1`` and ``COURSE_RUN_KIND=nbval`` for
+  the kernels nbval starts (the browser test and the runner set their own);
 - an IPython startup file that every kernel started from here runs (nbval's, the runner's,
   JupyterLab's in the browser test): it installs the offline guard and ``kernel_records``.
 
 Closing checks, made once, by the controller (a worker's ``session.exitstatus`` never reaches it),
-and reported as three more results of the run:
+and reported as more results of the run (determinism when nbval ran, executions when a notebook ran):
 
 - *offline guard*: no process or kernel tried to reach the network;
 - *determinism*: for every notebook that nbval ran and that a second run (the browser test, or a
-  headless run where there is no Chromium) ran too, the values its asserts read are the same in both;
+  headless run where the browser test does not run) ran too, the values its asserts read are the same
+  in both; the summary names the notebooks nbval ran without a second run;
 - *executions*: no notebook was executed more than ``MAX_EXECUTIONS`` times (publishing's aside);
   the counts are printed.
 """
@@ -129,8 +131,8 @@ def pytest_collection_modifyitems(items):
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """``--dist loadscope`` with the course's work units, started in collection order (longest first)."""
-    if config.getvalue("dist") != "loadscope":
+    """``--dist loadscope`` (or ``load``) with the course's work units, started in collection order (longest first)."""
+    if config.getvalue("dist") not in ("load", "loadscope"):  # plain -n 2 must not split a notebook's cells
         return None
     from xdist.scheduler import LoadScopeScheduling
 
@@ -200,11 +202,13 @@ def _report(session, name: str, problems: list, summary: str) -> None:
                         keywords={name: 1}, outcome="failed" if problems else "passed",
                         longrepr="\n\n".join(problems) if problems else None, when="call")
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    # Added to the reporter's counts, not through pytest_runtest_logreport, which would also print a
+    # progress mark after the run's 100%.
     if reporter is not None:  # counted in the closing line; a failure is printed with the others
         reporter.stats.setdefault(report.outcome, []).append(report)
         reporter.write_sep("-", f"{name}: {'FAILED' if problems else 'ok'}")
         reporter.write_line(summary)
-    if problems:
+    if problems and session.exitstatus == 0:  # an interrupted or broken run keeps its own status
         session.exitstatus = 1
 
 
@@ -218,9 +222,12 @@ def pytest_sessionfinish(session, exitstatus):
         _report(session, "offline guard", _offline_check(), "no process or kernel tried to use the network")
         runs = kernel_records.load_runs(SESSION_DIR / "records")
         cells = kernel_records.notebook_cells(NOTEBOOKS)
-        required = _RAN["nbval"] & _RAN["second"]
-        if required:
-            _report(session, "determinism", *determinism_check(runs, cells, required))
+        if _RAN["nbval"]:
+            problems, summary = determinism_check(runs, cells, _RAN["nbval"] & _RAN["second"])
+            alone = sorted(_RAN["nbval"] - _RAN["second"])
+            if alone:
+                summary += f"; not compared, no second run in this session: {', '.join(alone)}"
+            _report(session, "determinism", problems, summary)
         counts = kernel_records.executions(runs, cells)
         if counts:
             _report(session, "executions", *execution_check(counts))

@@ -2,7 +2,7 @@
 
 Kernel side: :func:`install` (called from the IPython startup file that ``course_session``
 writes) registers a ``post_run_cell`` hook. After each cell it appends one JSON line to
-``$COURSE_KERNEL_RECORDS/<kind>-<pid>.jsonl``: a hash of the cell's source and, for the kinds
+``$COURSE_KERNEL_RECORDS/<kind>-<pid>-<random>.jsonl``: a hash of the cell's source and, for the kinds
 of run that feed the determinism check, the fingerprints of the values the cell's asserts read
 (``value_fingerprint``). ``COURSE_RUN_KIND`` names the kind: ``nbval``, ``browser``, ``headless``,
 ``student``, ``publish``...
@@ -15,6 +15,7 @@ notebook a kernel ran (by the hashes of its cells: a kernel knows no notebook na
 import hashlib
 import json
 import os
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def install(shell) -> None:
     if not folder:
         return
     kind = os.environ.get("COURSE_RUN_KIND", "other")
-    path = Path(folder) / f"{kind}-{os.getpid()}.jsonl"
+    path = Path(folder) / f"{kind}-{os.getpid()}-{uuid.uuid4().hex[:8]}.jsonl"  # a reused pid gets its own file
     shell.events.register("post_run_cell", lambda result: _after_cell(result, path, kind))
 
 
@@ -73,7 +74,7 @@ class Run:
 def load_runs(folder: Path) -> list:
     runs = []
     for path in sorted(Path(folder).glob("*.jsonl")):
-        kind = path.stem.rsplit("-", 1)[0]
+        kind = path.stem.split("-", 1)[0]
         entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         runs.append(Run(kind, path.name, entries))
     return runs
@@ -107,18 +108,23 @@ def _probed(run: Run) -> dict:
 
 
 def compare(first: Run, second: Run) -> tuple[int, list]:
-    """The number of asserted values both runs recorded, and a line per value they disagree on."""
+    """The number of asserted values compared, and a line per value the two runs disagree on.
+
+    A value recorded in one run only (a cell or an expression missing from the other, or a value only
+    one run could record) counts as a disagreement; one that neither run could record is left out.
+    """
     a, b = _probed(first), _probed(second)
     compared, differ = 0, []
-    for where in sorted(a.keys() & b.keys()):
-        for expr, value in a[where].items():
-            other = b[where].get(expr)
-            if value is None or other is None:
+    for where in sorted(a.keys() | b.keys()):
+        mine, other = a.get(where, {}), b.get(where, {})
+        for expr in sorted(mine.keys() | other.keys()):
+            value, theirs = mine.get(expr), other.get(expr)
+            if value is None and theirs is None:
                 continue
             compared += 1
-            if value != other:
+            if value != theirs:
                 differ.append(f"  cell {where[0]} (run {where[1]}): {expr}\n"
-                              f"    {first.kind}: {value}\n    {second.kind}: {other}")
+                              f"    {first.kind}: {value}\n    {second.kind}: {theirs}")
     return compared, differ
 
 

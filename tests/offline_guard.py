@@ -1,6 +1,6 @@
 """Block and record every network connection that is not to this machine.
 
-Installed in the pytest process by ``conftest.py`` and in every notebook
+Installed in the pytest process by ``course_session.py`` and in every notebook
 kernel through an IPython startup file (``IPYTHONDIR``), so both unit tests and
 notebooks fail if anything tries to reach the internet. Each blocked attempt is
 appended to the file named by ``COURSE_OFFLINE_LOG``, so an attempt that some

@@ -41,3 +41,12 @@ def test_execution_check_allows_three_runs_besides_publishing():
     assert execution_check({"01_a.ipynb": ["nbval", "browser", "student", "publish"]})[0] == []
     problems, summary = execution_check({"01_a.ipynb": ["nbval", "browser", "student", "headless"]})
     assert problems and "executed 4 times" in problems[0] and "01_a.ipynb: 4" in summary
+
+
+def test_a_value_recorded_in_one_run_only_is_a_difference():
+    first = kernel_records.Run("nbval", "", [{"cell": "k1", "values": {"a": "1", "b": None, "c": None}}])
+    second = kernel_records.Run("browser", "", [{"cell": "k1", "values": {"a": "1", "b": "2", "c": None}},
+                                                {"cell": "k2", "values": {"d": "3"}}])
+    compared, differ = kernel_records.compare(first, second)
+    assert compared == 3  # a (equal), b (one side only), d (a cell the first run did not record); not c
+    assert sorted(line.split(": ")[1].split("\n")[0] for line in differ) == ["b", "d"]

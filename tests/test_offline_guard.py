@@ -51,7 +51,8 @@ def test_is_local(host, local):
 
 def test_guard_is_active_inside_notebook_kernels(tmp_path):
     log = tmp_path / "kernel-attempts.log"
-    km, kc = start_new_kernel(kernel_name="python3", env={**os.environ, "COURSE_OFFLINE_LOG": str(log)})
+    km, kc = start_new_kernel(kernel_name="python3", env={**os.environ, "COURSE_OFFLINE_LOG": str(log),
+                                                                       "COURSE_RUN_KIND": "other"})
     try:
         reply = kc.execute_interactive("import socket; socket.create_connection(('192.0.2.1', 80), timeout=1)",
                                        timeout=60, output_hook=lambda msg: None)

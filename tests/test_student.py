@@ -156,6 +156,8 @@ def test_every_course_notebook_strips_to_valid_python():
 
 # Appended to each copy: the kernel must run under the same offline guard as nbval's.
 GUARD_PROBE = "import sys\nassert 'offline_guard' in sys.modules, 'the offline guard is not installed in this kernel'"
+KERNEL_STARTUP = "".join((ROOT / "tests" / name).read_text() for name in
+                         ("course_session.py", "offline_guard.py", "kernel_records.py", "value_fingerprint.py"))
 
 
 def _student_copy(nb, name: str):
@@ -169,10 +171,11 @@ def test_student_copy_fails_only_in_its_exercise_cells(path):
     original = nbformat.read(path, as_version=4)
     exercises = {i for i, c in enumerate(original.cells) if c.cell_type == "code" and student.BEGIN in c.source}
     assert exercises, f"{path.name} has no exercise"
-    # Read-only check: the executed copy is reused while nothing that can change it has changed.
+    # Read-only check: the executed copy is reused while nothing that can change it has changed
+    # (the kernels' startup code included: the guard probe reads what it installs).
     executed = runner.executed_copy(path, "student", fast=config.is_fast(), cache_dir=TEST_CACHE,
-                                    prepare=lambda nb: _student_copy(nb, path.name), extra_key=GUARD_PROBE,
-                                    allow_errors=True, timeout=600)
+                                    prepare=lambda nb: _student_copy(nb, path.name),
+                                    extra_key=GUARD_PROBE + KERNEL_STARTUP, allow_errors=True, timeout=600)
     nb = nbformat.read(executed, as_version=4)
 
     errors = {i: out for i, cell in enumerate(nb.cells) if cell.cell_type == "code"

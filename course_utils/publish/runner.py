@@ -7,9 +7,10 @@ its result has changed: :func:`cache_key` hashes the notebook, every ``course_ut
 the pins in ``pyproject.toml``, the mode, the kind of run and any extra text the caller adds
 (the student check, for instance, adds the cell it appends).
 
-Kinds of run, each with its own folder under the cache folder (``build/executed/<kind>/``):
-``publish`` (`make html`, `make slides`: inline figures and widget state kept) and the test
-suite's kinds (``student`` ...). nbval and the browser test start their kernels themselves.
+Kinds of run: ``publish`` (`make html`, `make slides`: inline figures; copies in
+``build/executed/publish/``), ``student`` and ``publish`` in the tests (copies in
+``build/test-executed/<kind>/``), and runs that keep no copy (``bench``, the tests' ``headless`` and
+``selftest``). nbval and the browser test start their kernels themselves.
 """
 import hashlib
 import os
@@ -107,7 +108,8 @@ def executed_copy(path: Path, kind: str, fast: bool, cache_dir: Path = CACHE_DIR
     """
     path = Path(path)
     out = copy_path(path, kind, cache_dir)
-    key = cache_key(path, kind, fast, extra_key, **(key_sources or {}))
+    options = repr(sorted(run_options.items()))  # allow_errors, inline figures... change the copy too
+    key = cache_key(path, kind, fast, extra_key + options, **(key_sources or {}))
     if out.is_file() and nbformat.read(out, as_version=4).metadata.get("course_run", {}).get("key") == key:
         return out
     nb = nbformat.read(path, as_version=4)
