@@ -4,7 +4,8 @@
     .venv/bin/python bench/notebook_times.py --modes fast 00 01
 
 Each notebook runs in a fresh kernel (``course_utils.publish.runner``, the runner the tests and
-`make html` use) from its own child process, so peak memory is per notebook. Prints a table and writes bench/results/notebook_times.json.
+`make html` use) from its own child process, so peak memory is per notebook. Prints a table and
+writes bench/results/notebook_times.json.
 The README's notebook table takes its minutes from here.
 """
 import argparse
