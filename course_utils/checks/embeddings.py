@@ -2,15 +2,17 @@
 import numpy as np
 
 from .. import embeddings
-from . import check_function, check_number, report, call_learner
+from . import as_array, call_learner, check_function, check_number, checker, report
 
 
+@checker
 def check_one_hot(fn) -> bool:
     """Exercise 1: ``fn(ids, vocab_size)`` returns the one-hot rows, shape ``(len(ids), vocab_size)``."""
     cases = [([4], 10), ([0, 2, 2, 1], 3), (np.array([7, 0, 3]), 8)]
     return check_function(fn, embeddings.one_hot, cases, name="one_hot")
 
 
+@checker
 def check_lookup_equals_matmul(fn) -> bool:
     """Exercise 2: ``fn(E, ids)`` selects the rows of ``E`` by multiplying with one-hot rows."""
     rng = np.random.default_rng(1)
@@ -19,7 +21,9 @@ def check_lookup_equals_matmul(fn) -> bool:
     ok, got = call_learner(fn, E, ids, name="embed_by_matmul")
     if not ok:
         return False
-    got = np.asarray(got, dtype=float)
+    got, problem = as_array(got, "the result of embed_by_matmul")
+    if problem:
+        return report(False, "", problem)
     if got.shape == (3, 4):
         return report(False, "", "the result is transposed: one row per word, shape (len(ids), dim).")
     if got.shape != (4, 3):
@@ -31,6 +35,7 @@ def check_lookup_equals_matmul(fn) -> bool:
     return report(True, "one_hot(ids) @ E gives exactly the rows E[ids]: a lookup.", "")
 
 
+@checker
 def check_window_bytes(answer) -> bool:
     """Exercise 3: bytes of a batch of 32 windows of 10 one-hot words, vocabulary 100 000, float32."""
     expected = embeddings.window_input_bytes(10, 100_000, batch=32)
