@@ -2,9 +2,10 @@
 import numpy as np
 
 from .. import word2vec
-from . import call_learner, compare_arrays, report
+from . import as_array, as_number, call_learner, checker, compare_arrays, describe, report
 
 
+@checker
 def check_skipgram_pairs(fn) -> bool:
     """Exercise 1: ``fn(ids, window)`` returns the (center, context) pairs, shape ``(n_pairs, 2)``."""
     cases = [(np.array([10, 11, 12, 13, 14]), 2), (np.array([3, 1, 4, 1, 5, 9]), 1),
@@ -14,7 +15,9 @@ def check_skipgram_pairs(fn) -> bool:
         if not ok:
             return False
         expected = word2vec.skipgram_pairs(ids, window)
-        got = np.asarray(got)
+        got, problem = as_array(got, "the pairs")
+        if problem:
+            return report(False, "", problem)
         if got.ndim != 2 or got.shape[1:] != (2,):
             return report(False, "", f"expected an array of shape (n_pairs, 2), got shape {got.shape}.")
         got_set = sorted(map(tuple, got.tolist()))
@@ -38,6 +41,7 @@ def _ns_case(seed: int, B: int = 3, K: int = 4, d: int = 5):
     return rng.normal(0, 0.5, (B, d)), rng.normal(0, 0.5, (B, d)), rng.normal(0, 0.5, (B, K, d))
 
 
+@checker
 def check_negative_sampling(fn) -> bool:
     """Exercise 2: ``fn(v_c, u_o, U_neg)`` returns ``(loss, grad_v_c, grad_u_o, grad_U_neg)``.
 
@@ -50,13 +54,17 @@ def check_negative_sampling(fn) -> bool:
         if not ok:
             return False
         if not isinstance(got, (tuple, list)) or len(got) != 4:
-            return report(False, "", "return four things: (loss, grad_v_c, grad_u_o, grad_U_neg).")
-        loss, g_v, g_o, g_n = got
-        ref_loss, r_v, r_o, r_n = word2vec.negative_sampling_loss_and_grads(v_c, u_o, U_neg)
-        try:
-            loss = float(loss)
-        except (TypeError, ValueError):
-            return report(False, "", f"the loss should be one number, got {type(loss).__name__}.")
+            return report(False, "", "return four things: (loss, grad_v_c, grad_u_o, grad_U_neg), "
+                                     f"got {describe(got)}.")
+        ref_loss, *ref_grads = word2vec.negative_sampling_loss_and_grads(v_c, u_o, U_neg)
+        loss, problem = as_number(got[0], "the loss")
+        if problem:
+            return report(False, "", problem)
+        grads = {}
+        for name, g, r in zip(("grad_v_c", "grad_u_o", "grad_U_neg"), got[1:], ref_grads):
+            grads[name], problem = as_array(g, name, shape=r.shape)
+            if problem:
+                return report(False, "", problem)
         B = len(v_c)
         if np.isclose(loss, ref_loss * B, rtol=1e-6):
             return report(False, "", "your loss is B times too big: take the mean over the batch, not the sum.")
@@ -68,11 +76,10 @@ def check_negative_sampling(fn) -> bool:
         if not np.isclose(loss, ref_loss, rtol=1e-6):
             return report(False, "", f"the loss is {loss:.6f}, expected {ref_loss:.6f}. "
                                      "Check s(u_o . v_c) for the true word and s(-u_k . v_c) for noise.")
-        for name, g, r in [("grad_v_c", g_v, r_v), ("grad_u_o", g_o, r_o), ("grad_U_neg", g_n, r_n)]:
-            g_arr = np.asarray(g, dtype=float)
-            if g_arr.shape == r.shape and np.allclose(g_arr, r * B):
+        for (name, g), r in zip(grads.items(), ref_grads):
+            if np.allclose(g, r * B):
                 return report(False, "", f"{name} is B times too big: the loss is a mean, so divide by B.")
-            if g_arr.shape == r.shape and np.allclose(g_arr, -r):
+            if np.allclose(g, -r):
                 return report(False, "", f"{name} has the wrong sign (you may have the gradient "
                                          "of the log-likelihood, not of the loss).")
             problem = compare_arrays(g, r, name=name, atol=1e-8)
@@ -81,15 +88,24 @@ def check_negative_sampling(fn) -> bool:
     return report(True, "loss and all three gradients match the reference.", "")
 
 
+@checker
 def check_gradient_errors(errors: dict, threshold: float = 1e-6) -> bool:
     """Exercise 3: ``errors`` from ``gradients.gradient_check``, ``{name: relative error}``, all small."""
     if not isinstance(errors, dict) or not errors:
-        return report(False, "", "pass the dict that gradients.gradient_check returns.")
-    worst = max(errors, key=errors.get)
-    if errors[worst] < threshold:
+        return report(False, "", f"pass the dict that gradients.gradient_check returns, got {describe(errors)}.")
+    values = {}
+    for name, error in errors.items():
+        values[name], problem = as_number(error, f"the relative error of {name}")
+        if problem:
+            return report(False, "", problem)
+        if values[name] < 0:
+            return report(False, "", f"the relative error of {name} is {values[name]:.1e}, but a relative "
+                                     "error is never negative: pass what gradients.gradient_check returns.")
+    worst = max(values, key=values.get)
+    if values[worst] < threshold:
         return report(True, f"every gradient agrees with finite differences "
-                            f"(worst: {worst}, relative error {errors[worst]:.1e}).", "")
-    return report(False, "", f"{worst} has relative error {errors[worst]:.1e} (> {threshold:g}): "
+                            f"(worst: {worst}, relative error {values[worst]:.1e}).", "")
+    return report(False, "", f"{worst} has relative error {values[worst]:.1e} (> {threshold:g}): "
                              "that gradient is wrong, or the parameters were not float64.")
 
 
@@ -103,14 +119,26 @@ def _analogy_case():
     return E, itos
 
 
+def _learner_word(fn, E, itos, a, b, c):
+    """The learner's answer to ``a : b :: c : ?``, or ``None`` after saying what is wrong with it."""
+    ok, got = call_learner(fn, E.copy(), list(itos), a, b, c, name="three_cos_add")
+    if not ok:
+        return None
+    if not isinstance(got, str):
+        report(False, "", f"three_cos_add should return one word (a str), got {describe(got)}.")
+        return None
+    return got
+
+
+@checker
 def check_three_cos_add(fn) -> bool:
     """Notebook 03, exercise 1: ``fn(E, itos, a, b, c)`` returns the 3CosAdd answer (a word)."""
     from .. import evaluation
 
     E, itos = _analogy_case()
     expected = evaluation.solve_analogy(E, itos, "a", "b", "c")[0][0]
-    ok, got = call_learner(fn, E.copy(), list(itos), "a", "b", "c", name="three_cos_add")
-    if not ok:
+    got = _learner_word(fn, E, itos, "a", "b", "c")
+    if got is None:
         return False
     if got in ("a", "b", "c"):
         return report(False, "", f"the answer {got!r} is one of the question's words: leave a, b and c "
@@ -125,8 +153,8 @@ def check_three_cos_add(fn) -> bool:
     E2 = rng.normal(size=(30, 5))
     itos2 = [f"w{i}" for i in range(30)]
     for a, b, c in [("w1", "w2", "w3"), ("w5", "w9", "w4"), ("w10", "w0", "w29")]:
-        ok, got = call_learner(fn, E2.copy(), list(itos2), a, b, c, name="three_cos_add")
-        if not ok:
+        got = _learner_word(fn, E2, itos2, a, b, c)
+        if got is None:
             return False
         want = evaluation.solve_analogy(E2, itos2, a, b, c)[0][0]
         if got != want:
@@ -134,6 +162,7 @@ def check_three_cos_add(fn) -> bool:
     return report(True, "three_cos_add gives the 3CosAdd answer on all test questions.", "")
 
 
+@checker
 def check_similarity_spearman(fn) -> bool:
     """Notebook 03, exercise 2: ``fn(E, itos, pairs)`` returns ``(spearman, oov_rate)``."""
     from .. import evaluation
@@ -148,12 +177,14 @@ def check_similarity_spearman(fn) -> bool:
     if not ok:
         return False
     if not isinstance(got, (tuple, list)) or len(got) != 2:
-        return report(False, "", "return two numbers: (spearman, oov_rate).")
+        return report(False, "", f"return two numbers: (spearman, oov_rate), got {describe(got)}.")
     ref = evaluation.similarity_spearman(E, itos, pairs)
-    try:
-        rho, oov = float(got[0]), float(got[1])
-    except (TypeError, ValueError):
-        return report(False, "", f"return two numbers, got {got!r}.")
+    rho, problem = as_number(got[0], "spearman")
+    if problem:
+        return report(False, "", problem)
+    oov, problem = as_number(got[1], "oov_rate")
+    if problem:
+        return report(False, "", problem)
     if np.isclose(oov, 2, atol=0) or np.isclose(oov, 8):
         return report(False, "", "oov_rate is a share of the pairs (between 0 and 1), not a count.")
     if not np.isclose(oov, ref["oov_rate"]):
