@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from . import call_learner, check_function, report
+from . import as_array, as_number, call_learner, check_function, checker, report
 
 
 def _add_k_reference(counts, k):
@@ -11,16 +11,16 @@ def _add_k_reference(counts, k):
     return (counts + k) / (counts.sum() + k * counts.size)
 
 
+@checker
 def check_add_k(fn) -> bool:
     """Exercise 1: ``fn(counts, k)`` turns next-word counts ``(V,)`` of one context into add-k probabilities."""
     counts = np.array([3, 0, 1, 0, 6])
     ok, got = call_learner(fn, counts, 0.5, name="add_k_probs")
     if not ok:
         return False
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return report(False, "", f"add_k_probs should return an array of numbers, got {type(got).__name__}.")
+    got, problem = as_array(got, "the result of add_k_probs")
+    if problem:
+        return report(False, "", problem)
     if got.shape != counts.shape:
         return report(False, "", f"expected one probability per word, shape {counts.shape}, got {got.shape}.")
     if np.allclose(got, counts / counts.sum()):
@@ -34,6 +34,7 @@ def check_add_k(fn) -> bool:
     return check_function(fn, _add_k_reference, cases, name="add_k_probs")
 
 
+@checker
 def check_perplexity(fn) -> bool:
     """Exercise 2: ``fn(log_probs)`` returns the perplexity from natural-log token probabilities."""
     log_probs = np.log(np.array([0.5, 0.25, 0.1, 0.05]))
@@ -41,10 +42,9 @@ def check_perplexity(fn) -> bool:
     ok, got = call_learner(fn, log_probs, name="perplexity_from_log_probs")
     if not ok:
         return False
-    try:
-        value = float(got)
-    except (TypeError, ValueError):
-        return report(False, "", f"the perplexity should be a single number, got {got!r}.")
+    value, problem = as_number(got, "the perplexity")
+    if problem:
+        return report(False, "", problem)
     hints = {
         math.exp(-log_probs.sum()): "that is exp(-sum): take the MEAN over tokens, so the number "
                                      "does not grow with the length of the text.",
