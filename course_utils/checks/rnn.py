@@ -2,13 +2,14 @@
 import numpy as np
 
 from .. import rnn
-from . import call_learner, check_function, compare_arrays, report
+from . import as_array, as_arrays, call_learner, check_function, checker, compare_arrays, describe, report
 
 
 def _step_reference(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
     return np.tanh(x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh)
 
 
+@checker
 def check_rnn_step(fn) -> bool:
     """Notebook 05, exercise 1: ``fn(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)`` returns ``h_t`` ``(batch, hidden)``."""
     rng = np.random.default_rng(5)
@@ -20,10 +21,9 @@ def check_rnn_step(fn) -> bool:
         return False
     x_t, h_prev, W_ih, W_hh, b_ih, b_hh = args
     a = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return report(False, "", f"rnn_step should return an array, got {type(got).__name__}.")
+    got, problem = as_array(got, "h_t from rnn_step")
+    if problem:
+        return report(False, "", problem)
     diagnoses = [
         (a, "you return the pre-activation a_t: apply tanh to it."),
         (np.tanh(x_t @ W_ih.T + b_ih + b_hh), "h_t does not depend on h_prev: add W_hh h_{t-1}."),
@@ -38,16 +38,17 @@ def check_rnn_step(fn) -> bool:
     return check_function(fn, _step_reference, cases, name="rnn_step")
 
 
+@checker
 def check_teacher_forcing_pairs(fn) -> bool:
     """Notebook 05, exercise 2: ``fn(ids)`` returns ``(inputs, targets)`` for teacher forcing."""
     ids = np.array([7, 3, 9, 2, 5])
     ok, got = call_learner(fn, ids, name="teacher_forcing_pairs")
     if not ok:
         return False
-    try:
-        inputs, targets = (np.asarray(part) for part in got)
-    except (TypeError, ValueError):
-        return report(False, "", "return two arrays: (inputs, targets).")
+    pair, problem = as_arrays(got, ("inputs", "targets"))
+    if problem:
+        return report(False, "", problem)
+    inputs, targets = pair
     if np.array_equal(inputs, ids[1:]) and np.array_equal(targets, ids[:-1]):
         return report(False, "", "inputs and targets are swapped: the model reads w_t and predicts w_{t+1}.")
     if np.array_equal(inputs, targets):
@@ -87,6 +88,7 @@ def _bptt_case(seed, B=2, T=5, D=3, H=4, V=6):
     return params, cache, dlogits
 
 
+@checker
 def check_rnn_backward(fn) -> bool:
     """Notebook 06, exercise 1: ``fn(params, cache, dlogits)`` returns the gradients of all six parameters."""
     for seed in (0, 1):
@@ -95,15 +97,20 @@ def check_rnn_backward(fn) -> bool:
                                name="rnn_backward")
         if not ok:
             return False
-        if isinstance(got, tuple):
+        if isinstance(got, tuple) and got:
             got = got[0]  # (grads, dh) is fine too
         if not isinstance(got, dict):
-            return report(False, "", f"return a dict of gradients {{'W_ih': ..., ...}}, got {type(got).__name__}.")
+            return report(False, "", f"return a dict of gradients {{'W_ih': ..., ...}}, got {describe(got)}.")
         missing = [n for n in rnn.PARAM_NAMES if n not in got]
         if missing:
             return report(False, "", f"the gradients of {missing} are missing from the dict you return.")
+        grads = {}
+        for n in rnn.PARAM_NAMES:
+            grads[n], problem = as_array(got[n], f"d{n}")
+            if problem:
+                return report(False, "", problem)
         expected, _dh = rnn.rnn_backward(params, cache, dlogits)
-        wrong = [n for n in rnn.PARAM_NAMES if compare_arrays(got[n], expected[n], atol=1e-8, rtol=1e-6)]
+        wrong = [n for n in rnn.PARAM_NAMES if compare_arrays(grads[n], expected[n], atol=1e-8, rtol=1e-6)]
         if not wrong:
             continue
         for variant, hint in (
@@ -113,10 +120,10 @@ def check_rnn_backward(fn) -> bool:
                                         "to get dL/da_t."),
         ):
             alt = _backward_variant(params, cache, dlogits, **variant)
-            if all(compare_arrays(got[n], alt[n], atol=1e-8, rtol=1e-6) is None for n in rnn.PARAM_NAMES):
+            if all(compare_arrays(grads[n], alt[n], atol=1e-8, rtol=1e-6) is None for n in rnn.PARAM_NAMES):
                 return report(False, "", hint)
         for n in wrong:
-            g = np.asarray(got[n], dtype=float)
+            g = grads[n]
             if g.shape == expected[n].shape and np.allclose(g, -expected[n]):
                 return report(False, "", f"d{n} has the wrong sign.")
             if g.T.shape == expected[n].shape and g.ndim == 2 and np.allclose(g.T, expected[n]):
@@ -125,7 +132,7 @@ def check_rnn_backward(fn) -> bool:
         if wrong == ["W_hy", "b_y"] or set(wrong) <= {"W_hy", "b_y"}:
             return report(False, "", "the output-layer gradients are off: dW_hy = sum_t dL/do_t^T h_t.")
         return report(False, "", f"these gradients are not right: {wrong}. "
-                                 + compare_arrays(got[wrong[0]], expected[wrong[0]], name=f"d{wrong[0]}",
+                                 + compare_arrays(grads[wrong[0]], expected[wrong[0]], name=f"d{wrong[0]}",
                                                   atol=1e-8, rtol=1e-6))
     return report(True, "all six gradients match the reference on two random RNNs: your BPTT is right.", "")
 
@@ -134,6 +141,7 @@ def _softmax_ce_grad(logits, targets):
     return rnn.cross_entropy(logits, targets)[1]
 
 
+@checker
 def check_softmax_grad(fn) -> bool:
     """Notebook 06, exercise 2: ``fn(logits, targets)`` returns ``dL/do_t = softmax(o_t) - onehot(y_t)``."""
     rng = np.random.default_rng(3)
@@ -142,10 +150,9 @@ def check_softmax_grad(fn) -> bool:
     ok, got = call_learner(fn, logits.copy(), targets, name="softmax_grad")
     if not ok:
         return False
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return report(False, "", f"return an array shaped like logits, got {type(got).__name__}.")
+    got, problem = as_array(got, "the gradient dL/do_t")
+    if problem:
+        return report(False, "", problem)
     if got.shape == expected.shape:
         if np.allclose(got, -expected):
             return report(False, "", "the sign is flipped: it is softmax - onehot (we minimise -log p).")
