@@ -89,9 +89,11 @@ def rho_prime(a: np.ndarray, nonlinearity: str) -> np.ndarray:
 def step_jacobian(W_hh: np.ndarray, a_t: np.ndarray, nonlinearity: str) -> np.ndarray:
     """``dh_t/dh_{t-1} = diag(rho'(a_t)) W_hh``, shape ``(hidden, hidden)``.
 
-    Row i holds the derivatives of ``h_t[i]``; the lectures write the transpose
-    ``W^T diag(rho')`` because they multiply gradients (row vectors) from the right.
-    Reference solution of exercise 3 in notebook 07.
+    Row i holds the derivatives of ``h_t[i]``. A gradient written as a row vector is
+    multiplied by this matrix on the right (``backprop_step``); written as a column, by
+    its transpose ``W_hh^T diag(rho'(a_t))`` on the left. A lecture slide writes the
+    transpose but multiplies on the right, mixing the two layouts; the norms of all
+    these products agree, since a matrix and its transpose have the same 2-norm.
     """
     W_hh = _check_square("W_hh", W_hh)
     a_t = np.asarray(a_t, dtype=np.float64)
@@ -99,6 +101,19 @@ def step_jacobian(W_hh: np.ndarray, a_t: np.ndarray, nonlinearity: str) -> np.nd
         raise ValueError(f"a_t must have shape ({W_hh.shape[0]},) to match W_hh, got {a_t.shape}")
     return rho_prime(a_t, nonlinearity)[:, None] * W_hh
 
+
+
+def backprop_step(g_t: np.ndarray, W_hh: np.ndarray, a_t: np.ndarray, nonlinearity: str) -> np.ndarray:
+    """One step of backpropagation: ``dL/dh_{t-1} = dL/dh_t diag(rho'(a_t)) W_hh``, without building the matrix.
+
+    g_t: the gradient ``dL/dh_t`` as a row vector ``(hidden,)`` (or rows ``(batch, hidden)``);
+    returns ``dL/dh_{t-1}`` of the same shape. Reference solution of exercise 1 in notebook 07.
+    """
+    W_hh = _check_square("W_hh", W_hh)
+    a_t = np.asarray(a_t, dtype=np.float64)
+    if a_t.shape != (W_hh.shape[0],):
+        raise ValueError(f"a_t must have shape ({W_hh.shape[0]},) to match W_hh, got {a_t.shape}")
+    return (np.asarray(g_t, dtype=np.float64) * rho_prime(a_t, nonlinearity)) @ W_hh
 
 # ---------------------------------------------------------------- spectra
 def spectral_radius(W_hh: np.ndarray) -> float:

@@ -35,6 +35,21 @@ def test_step_jacobian_matches_finite_differences():
             assert gradients.relative_error(J[i], num) < 1e-6
 
 
+
+def test_backprop_step_is_the_row_gradient_times_the_jacobian_and_matches_finite_differences():
+    rng = np.random.default_rng(4)
+    W_hh, h_prev, x, g_t = (rng.normal(size=(5, 5)), rng.normal(size=5), rng.normal(size=5),
+                            rng.normal(size=5))
+    for nl in ("tanh", "sigmoid", "relu", "linear"):
+        a_t = W_hh @ h_prev + x
+        got = spectra.backprop_step(g_t, W_hh, a_t, nl)
+        assert np.allclose(got, g_t @ spectra.step_jacobian(W_hh, a_t, nl), rtol=1e-12, atol=1e-12)
+        if nl != "relu":  # finite differences need a smooth rho
+            num = gradients.numerical_gradient(lambda h: g_t @ spectra.rho(W_hh @ h + x, nl), h_prev.copy())
+            assert gradients.relative_error(got, num) < 1e-6
+    with pytest.raises(ValueError, match="a_t must have shape"):
+        spectra.backprop_step(g_t, W_hh, np.ones(3), "tanh")
+
 def test_jacobian_norms_equal_the_plain_product_at_a_moderate_setting():
     W = spectra.make_W_hh("gaussian", 8, 1.1, seed=1)
     x = np.random.default_rng(2).normal(size=(12, 8))
