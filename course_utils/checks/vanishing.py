@@ -2,7 +2,7 @@
 import numpy as np
 
 from .. import clipping, spectra
-from . import call_learner, compare_arrays, report
+from . import as_array, as_bool, as_number, call_learner, checker, compare_arrays, describe, report
 
 # Matrices chosen so that the usual mistakes give a different number from the right one.
 _RADIUS_CASES = {
@@ -13,16 +13,16 @@ _RADIUS_CASES = {
 }
 
 
+@checker
 def check_spectral_radius(fn) -> bool:
     """Exercise 1: ``fn(W_hh)`` returns ``max |lambda_i|``."""
     for name, M in _RADIUS_CASES.items():
         ok, got = call_learner(fn, M.copy(), name="spectral_radius")
         if not ok:
             return False
-        try:
-            got = float(got)
-        except (TypeError, ValueError):
-            return report(False, "", f"spectral_radius should return one number, got {type(got).__name__}.")
+        got, problem = as_number(got, f"spectral_radius of {name}")
+        if problem:
+            return report(False, "", problem)
         eig = np.linalg.eigvals(M)
         expected = float(np.max(np.abs(eig)))
         if np.isclose(got, expected, rtol=1e-6):
@@ -56,6 +56,7 @@ def measured_explodes() -> dict:
             for name, M in PREDICTION_MATRICES.items()}
 
 
+@checker
 def check_explode_predictions(fn) -> bool:
     """Exercise 1b: ``fn()`` returns ``{"A": bool, "B": bool, "C": bool}``: does ``||W^100||`` exceed 1?"""
     ok, answers = call_learner(fn, name="predictions")
@@ -63,9 +64,14 @@ def check_explode_predictions(fn) -> bool:
         return False
     if not isinstance(answers, dict) or set(answers) != set(PREDICTION_MATRICES):
         return report(False, "", f"answers should be a dict with keys {sorted(PREDICTION_MATRICES)} "
-                                 "and True (explodes) or False (vanishes) as values.")
+                                 f"and True (explodes) or False (vanishes) as values, got {describe(answers)}.")
+    predicted = {}
+    for name in sorted(PREDICTION_MATRICES):
+        predicted[name], problem = as_bool(answers[name], f"the prediction for {name}")
+        if problem:
+            return report(False, "", problem + " True means it explodes, False that it vanishes.")
     truth = measured_explodes()
-    wrong = [name for name in truth if bool(answers[name]) != truth[name]]
+    wrong = [name for name in truth if predicted[name] != truth[name]]
     if not wrong:
         return report(True, "all three predictions match the measured ||W^100||: the spectral radius "
                             "decides the long run, even when sigma_1 > 1 (matrix B).", "")
@@ -75,6 +81,7 @@ def check_explode_predictions(fn) -> bool:
     return report(False, "", f"{', '.join(wrong)} wrong. " + " ".join(hints[n] for n in wrong))
 
 
+@checker
 def check_clip_by_norm(fn) -> bool:
     """Exercise 2: ``fn(g, threshold)`` rescales ``g`` to norm ``threshold`` when ``||g|| >= threshold``."""
     cases = [(np.array([30.0, -40.0]), 5.0), (np.array([0.3, -0.4]), 5.0),
@@ -83,23 +90,26 @@ def check_clip_by_norm(fn) -> bool:
         ok, got = call_learner(fn, g.copy(), threshold, name="clip_by_norm")
         if not ok:
             return False
-        expected = clipping.clip_by_norm(g, threshold)
-        problem = compare_arrays(got, expected, name=f"clip_by_norm on test case {i}")
+        name = f"clip_by_norm on test case {i}"
+        got, problem = as_array(got, name, shape=g.shape)
+        if problem:
+            return report(False, "", problem)
+        problem = compare_arrays(got, clipping.clip_by_norm(g, threshold), name=name)
         if problem is None:
             continue
-        got_arr = np.asarray(got, dtype=float)
-        if got_arr.shape == g.shape and np.allclose(got_arr, clipping.clip_elementwise(g, threshold)):
+        if np.allclose(got, clipping.clip_elementwise(g, threshold)):
             return report(False, "", "that is element-wise clipping (np.clip); norm clipping rescales the "
                                      "whole vector by threshold / ||g|| and keeps its direction.")
-        if got_arr.shape == g.shape and np.allclose(got_arr, g * threshold / np.linalg.norm(g)):
+        if np.allclose(got, g * threshold / np.linalg.norm(g)):
             return report(False, "", "a small gradient (norm below the threshold) must be left unchanged; "
                                      "rescale only when ||g|| >= threshold.")
-        if got_arr.shape == g.shape and np.allclose(got_arr, g * threshold / np.sum(g ** 2)):
+        if np.allclose(got, g * threshold / np.sum(g ** 2)):
             return report(False, "", "divide by the norm sqrt(sum g_i^2), not by the squared norm.")
         return report(False, "", problem)
     return report(True, f"clip_by_norm is correct on all {len(cases)} test cases.", "")
 
 
+@checker
 def check_step_jacobian(fn) -> bool:
     """Exercise 3: ``fn(W_hh, a_t, nonlinearity)`` returns ``diag(rho'(a_t)) W_hh``."""
     rng = np.random.default_rng(3)
@@ -108,22 +118,23 @@ def check_step_jacobian(fn) -> bool:
         ok, got = call_learner(fn, W_hh.copy(), a_t.copy(), nl, name="step_jacobian")
         if not ok:
             return False
+        name = f"step_jacobian with {nl}"
+        got, problem = as_array(got, name, shape=W_hh.shape)
+        if problem:
+            return report(False, "", problem)
         expected = spectra.step_jacobian(W_hh, a_t, nl)
-        problem = compare_arrays(got, expected, name=f"step_jacobian with {nl}")
+        problem = compare_arrays(got, expected, name=name)
         if problem is None:
             continue
-        got_arr = np.asarray(got, dtype=float)
-        d = spectra.rho_prime(a_t, nl)
-        if got_arr.shape == W_hh.shape:
-            if np.allclose(got_arr, expected.T):
-                return report(False, "", "the result is transposed: row i should hold the derivatives of "
-                                         "h_t[i], i.e. diag(rho'(a_t)) @ W_hh.")
-            if np.allclose(got_arr, W_hh * d[None, :]):
-                return report(False, "", "you scaled the columns (W_hh @ diag(rho')); the derivative "
-                                         "rho'(a_t[i]) belongs to row i: diag(rho'(a_t)) @ W_hh.")
-            if np.allclose(got_arr, W_hh):
-                return report(False, "", "the factor rho'(a_t) is missing: W_hh alone is the linear case.")
-            if np.allclose(got_arr, spectra.rho(a_t, nl)[:, None] * W_hh):
-                return report(False, "", "you used rho(a_t); the chain rule needs its derivative rho'(a_t).")
+        if np.allclose(got, expected.T):
+            return report(False, "", "the result is transposed: row i should hold the derivatives of "
+                                     "h_t[i], i.e. diag(rho'(a_t)) @ W_hh.")
+        if np.allclose(got, W_hh * spectra.rho_prime(a_t, nl)[None, :]):
+            return report(False, "", "you scaled the columns (W_hh @ diag(rho')); the derivative "
+                                     "rho'(a_t[i]) belongs to row i: diag(rho'(a_t)) @ W_hh.")
+        if np.allclose(got, W_hh):
+            return report(False, "", "the factor rho'(a_t) is missing: W_hh alone is the linear case.")
+        if np.allclose(got, spectra.rho(a_t, nl)[:, None] * W_hh):
+            return report(False, "", "you used rho(a_t); the chain rule needs its derivative rho'(a_t).")
         return report(False, "", problem)
     return report(True, "step_jacobian is right for tanh, sigmoid and ReLU.", "")
