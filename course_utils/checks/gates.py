@@ -5,7 +5,7 @@ import numpy as np
 import torch
 
 from .. import cells
-from . import call_learner, check_function, report
+from . import as_array, as_arrays, as_number, call_learner, check_function, checker, compare_arrays, report
 
 
 def _lstm_args(seed=8, B=3, D=4, H=5):
@@ -17,24 +17,8 @@ def _lstm_args(seed=8, B=3, D=4, H=5):
             torch.randn(4 * H, generator=g, dtype=torch.float64), torch.randn(4 * H, generator=g, dtype=torch.float64))
 
 
-def _as_pair(got):
-    try:
-        a, b = got
-        return np.asarray(torch.as_tensor(a).detach(), dtype=float), np.asarray(torch.as_tensor(b).detach(), dtype=float)
-    except (TypeError, ValueError, RuntimeError):
-        return None
-
-
-def check_lstm_step(fn) -> bool:
-    """Notebook 08, exercise 1: ``fn(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh)`` returns ``(h_t, c_t)``."""
-    args = _lstm_args()
-    ok, got = call_learner(fn, *args, name="lstm_step")
-    if not ok:
-        return False
-    pair = _as_pair(got)
-    if pair is None:
-        return report(False, "", "lstm_step should return two tensors: (h_t, c_t).")
-    h, c = pair
+def _lstm_mistake(h, args):
+    """The hint for a common LSTM slip that gives ``h``, or ``None``."""
     x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh = args
     i, f, g, o = (x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh).chunk(4, dim=1)
     s = torch.sigmoid
@@ -43,21 +27,33 @@ def check_lstm_step(fn) -> bool:
         (s(o) * torch.tanh(s(i) * torch.tanh(g)), "c_t forgot the old state: c_t = f_t * c_{t-1} + i_t * g_t."),
         (s(o) * torch.tanh(s(i) * c_prev + s(f) * torch.tanh(g)), "the forget and input gates are swapped: torch's order is i, f, g, o."),
         (s(o) * torch.tanh(s(f) * c_prev + s(i) * s(g)), "the candidate g_t uses tanh, not sigmoid."),
+        (s(f) * c_prev + s(i) * torch.tanh(g), "the order of the returned pair is (h_t, c_t): you seem to return c_t first."),
     ]
     for h_wrong, hint in wrong:
         if h.shape == tuple(h_wrong.shape) and np.allclose(h, h_wrong.numpy()):
+            return hint
+    return None
+
+
+@checker
+def check_lstm_step(fn) -> bool:
+    """Notebook 08, exercise 1: ``fn(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh)`` returns ``(h_t, c_t)``."""
+    cases = [_lstm_args(), _lstm_args(seed=9, B=1)]
+    for i, args in enumerate(cases, start=1):
+        ok, got = call_learner(fn, *args, name="lstm_step")
+        if not ok:
+            return False
+        pair, problem = as_arrays(got, ("h_t", "c_t"))
+        if problem:
+            return report(False, "", problem)
+        hint = _lstm_mistake(pair[0], args)
+        if hint:
             return report(False, "", hint)
-    if np.allclose(h, (s(f) * c_prev + s(i) * torch.tanh(g)).numpy()):
-        return report(False, "", "the order of the returned pair is (h_t, c_t): you seem to return c_t first.")
-
-    def reference(*a):
-        return torch.cat(cells.lstm_step(*a), dim=1)
-
-    def learner(*a):
-        h_t, c_t = fn(*a)
-        return torch.cat([torch.as_tensor(h_t), torch.as_tensor(c_t)], dim=1)
-
-    return check_function(learner, reference, [args, _lstm_args(seed=9, B=1)], name="lstm_step")
+        for name, got_part, want in zip(("h_t", "c_t"), pair, cells.lstm_step(*args)):
+            problem = compare_arrays(got_part, want, name=f"{name} on test case {i}")
+            if problem:
+                return report(False, "", problem)
+    return report(True, f"lstm_step is correct on all {len(cases)} test cases.", "")
 
 
 def _gru_args(seed=11, B=3, D=4, H=5):
@@ -68,16 +64,16 @@ def _gru_args(seed=11, B=3, D=4, H=5):
             torch.randn(3 * H, generator=g, dtype=torch.float64), torch.randn(3 * H, generator=g, dtype=torch.float64))
 
 
+@checker
 def check_gru_step(fn) -> bool:
     """Notebook 08, exercise 2: ``fn(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)`` returns ``h_t`` as ``nn.GRU`` does."""
     args = _gru_args()
     ok, got = call_learner(fn, *args, name="gru_step")
     if not ok:
         return False
-    try:
-        h = np.asarray(torch.as_tensor(got).detach(), dtype=float)
-    except (TypeError, ValueError, RuntimeError):
-        return report(False, "", f"gru_step should return a tensor h_t, got {type(got).__name__}.")
+    h, problem = as_array(got, "h_t from gru_step")
+    if problem:
+        return report(False, "", problem)
     x_t, h_prev, W_ih, W_hh, b_ih, b_hh = args
     H = h_prev.shape[1]
     x_r, x_z, x_n = (x_t @ W_ih.T + b_ih).chunk(3, dim=1)
@@ -96,6 +92,7 @@ def check_gru_step(fn) -> bool:
     return check_function(fn, cells.gru_step, [args, _gru_args(seed=12, B=1)], name="gru_step")
 
 
+@checker
 def check_half_life(fn) -> bool:
     """Notebook 08, exercise 3: ``fn(f)`` = steps until a constant forget gate f halves the cell state."""
     cases = [0.5, 0.9, 0.99, 0.731]
@@ -104,10 +101,9 @@ def check_half_life(fn) -> bool:
         if not ok:
             return False
         want = math.log(0.5) / math.log(f)
-        try:
-            value = float(got)
-        except (TypeError, ValueError):
-            return report(False, "", f"half_life({f}) should be a number, got {got!r}.")
+        value, problem = as_number(got, f"half_life({f})")
+        if problem:
+            return report(False, "", problem)
         if math.isclose(value, want, rel_tol=1e-6):
             continue
         if math.isclose(value, -want, rel_tol=1e-6):
