@@ -4,16 +4,19 @@ import math
 import numpy as np
 
 from .. import sampling
-from . import call_learner, check_function, report
+from . import as_array, as_number, call_learner, check_function, checker, report
 
 
+@checker
 def check_softmax_with_temperature(fn) -> bool:
     """Notebook 09, exercise 1: ``fn(z, T)`` returns ``softmax(z / T)`` as an array."""
     z = np.array([2.0, 1.0, 0.5, -1.0])
     ok, got = call_learner(fn, z, 0.5, name="softmax_with_temperature")
     if not ok:
         return False
-    got = np.asarray(got, dtype=float)
+    got, problem = as_array(got, "the probabilities")
+    if problem:
+        return report(False, "", problem)
     if got.shape == z.shape and np.allclose(got, sampling.softmax_with_temperature(z, 2.0)):
         return report(False, "", "you multiply by T: divide the logits by T (T < 1 must sharpen).")
     if got.shape == z.shape and np.allclose(got, sampling.softmax_with_temperature(z, 1.0)):
@@ -25,6 +28,7 @@ def check_softmax_with_temperature(fn) -> bool:
     return check_function(fn, sampling.softmax_with_temperature, cases, name="softmax_with_temperature")
 
 
+@checker
 def check_bits_per_char(fn) -> bool:
     """Notebook 09, exercise 2: ``fn(probs_of_true_chars)`` = mean of ``-log2 p``."""
     p = np.array([0.5, 0.25, 0.125, 0.9])
@@ -32,10 +36,9 @@ def check_bits_per_char(fn) -> bool:
     if not ok:
         return False
     want = float(-np.log2(p).mean())
-    try:
-        value = float(got)
-    except (TypeError, ValueError):
-        return report(False, "", f"bits_per_char should return a number, got {got!r}.")
+    value, problem = as_number(got, "bits_per_char")
+    if problem:
+        return report(False, "", problem)
     if math.isclose(value, float(-np.log(p).mean()), rel_tol=1e-6):
         return report(False, "", "that is nats per character: use log base 2 (divide by ln 2).")
     if math.isclose(value, -want, rel_tol=1e-6):
