@@ -3,33 +3,33 @@ import numpy as np
 import torch
 
 from .. import padding, seq2seq, seq_models
-from . import call_learner, compare_arrays, report
+from . import as_array, as_arrays, as_int, as_number, call_learner, checker, compare_arrays, describe, report
 
 
-def _array(x):
-    return np.asarray(x.detach().cpu() if hasattr(x, "detach") else x)
-
-
+@checker
 def check_length_mask(fn) -> bool:
     """Notebook 10, exercise 1: ``fn(lengths, max_len)`` returns the bool mask ``(batch, max_len)``."""
     lengths, max_len = torch.tensor([3, 1, 4, 2]), 5
     ok, got = call_learner(fn, lengths, max_len, name="length_mask")
     if not ok:
         return False
-    want = _array(padding.length_mask(lengths, max_len))
-    got = _array(got)
+    want = padding.length_mask(lengths, max_len).numpy()
+    got, problem = as_array(got, "the mask")
+    if problem:
+        return report(False, "", problem)
     if got.shape == want.T.shape and got.shape != want.shape:
         return report(False, "", f"the mask has shape {got.shape}: rows should be sequences (batch, time).")
     if got.shape == want.shape and np.array_equal(got.astype(bool), np.arange(max_len)[None] <= lengths.numpy()[:, None]):
         return report(False, "", "one step too many is marked real: step t is real when t < length (t counts from 0).")
     if got.shape == want.shape and np.array_equal(got.astype(bool), ~want):
         return report(False, "", "the mask is inverted: True should mark the real tokens, False the pads.")
-    problem = compare_arrays(got.astype(float), want.astype(float), name="length_mask")
+    problem = compare_arrays(got, want, name="length_mask")
     if problem:
         return report(False, "", problem)
     return report(True, "length_mask marks exactly the real steps of each row.", "")
 
 
+@checker
 def check_masked_mean(fn) -> bool:
     """Notebook 10, exercise 2: ``fn(outputs (batch, time, hidden), mask (batch, time))`` -> ``(batch, hidden)``."""
     g = torch.Generator().manual_seed(3)
@@ -38,21 +38,42 @@ def check_masked_mean(fn) -> bool:
     ok, got = call_learner(fn, outputs, mask, name="masked_mean")
     if not ok:
         return False
-    got = _array(got)
+    got, problem = as_array(got, "the result of masked_mean")
+    if problem:
+        return report(False, "", problem)
     if got.shape == (3, 4):
         m = mask.float().unsqueeze(-1)
         wrong = [(outputs.mean(1), "you averaged over all steps, pads included: divide by each row's length."),
                  ((outputs * m).sum(1), "you summed the real steps but did not divide by the row's length."),
                  ((outputs * m).sum(1) / 5, "divide by each row's own length, not by the padded length.")]
         for w, hint in wrong:
-            if np.allclose(got, _array(w), atol=1e-5):
+            if np.allclose(got, w.numpy(), atol=1e-5):
                 return report(False, "", hint)
-    problem = compare_arrays(got, _array(padding.masked_mean(outputs, mask)), name="masked_mean", atol=1e-5)
+    problem = compare_arrays(got, padding.masked_mean(outputs, mask), name="masked_mean", atol=1e-5)
     if problem:
         return report(False, "", problem)
     return report(True, "masked_mean averages each row over its real steps only.", "")
 
 
+def _spans(got):
+    """``(set of (type, start, end), None)`` when ``got`` lists distinct entities, else ``(None, why)``."""
+    if not isinstance(got, (set, frozenset, list, tuple)):
+        return None, f"return a set of (type, start, end) tuples, got {describe(got)}."
+    spans = []
+    for span in got:
+        if not isinstance(span, (tuple, list)) or len(span) != 3 or not isinstance(span[0], str):
+            return None, f"each entity should be a tuple (type: str, start, end), got {describe(span)}."
+        parsed = [as_int(span[1], "the start"), as_int(span[2], "the end")]
+        problem = next((p for _, p in parsed if p), None)
+        if problem:
+            return None, f"in the entity {span!r:.60}: {problem}"
+        spans.append((span[0], *(value for value, _ in parsed)))
+    if len(set(spans)) < len(spans):
+        return None, "an entity appears twice: list each (type, start, end) once."
+    return set(spans), None
+
+
+@checker
 def check_bio_spans(fn) -> bool:
     """Notebook 10, exercise 3: ``fn(tags)`` returns the set of entities ``(type, start, end)``, end exclusive."""
     cases = [["B-PER", "I-PER", "O", "B-LOC"], ["O", "B-LOC", "B-LOC", "I-LOC", "O"],
@@ -62,10 +83,9 @@ def check_bio_spans(fn) -> bool:
         if not ok:
             return False
         want = seq_models.bio_spans(tags)
-        try:
-            got = {tuple(s) for s in got}
-        except TypeError:
-            return report(False, "", f"return a set of (type, start, end) tuples, got {type(got).__name__}.")
+        got, problem = _spans(got)
+        if problem:
+            return report(False, "", problem)
         if got != want and got == {(t, s, e - 1) for t, s, e in want}:
             return report(False, "", "your end positions are inclusive: make end exclusive (one past the last token).")
         if got != want:
@@ -74,17 +94,18 @@ def check_bio_spans(fn) -> bool:
     return report(True, f"bio_spans is right on all {len(cases)} tag sequences.", "")
 
 
+@checker
 def check_teacher_forcing_batch(fn) -> bool:
     """Notebook 11, exercise 1: ``fn(targets)`` returns padded ``(decoder inputs, decoder targets)``."""
     targets = [[5, 6, 7], [8]]
     ok, got = call_learner(fn, targets, name="teacher_forcing_batch")
     if not ok:
         return False
-    want_in, want_out = (_array(t) for t in seq2seq.teacher_forcing_batch(targets))
-    try:
-        got_in, got_out = (_array(t) for t in got)
-    except (TypeError, ValueError):
-        return report(False, "", "return two tensors: (decoder inputs, decoder targets).")
+    want_in, want_out = (t.numpy() for t in seq2seq.teacher_forcing_batch(targets))
+    pair, problem = as_arrays(got, ("decoder inputs", "decoder targets"))
+    if problem:
+        return report(False, "", problem)
+    got_in, got_out = pair
     if got_in.shape == want_out.shape and np.array_equal(got_in, want_out) and np.array_equal(got_out, want_in):
         return report(False, "", "inputs and targets are swapped: the decoder reads <s> y_1.. and predicts y_1 .. </s>.")
     for name, g, w, hint in (("decoder inputs", got_in, want_in, "they start with BOS and drop nothing."),
@@ -101,6 +122,23 @@ def _beam_step_reference(beam_scores, logp, beam_size):
     return [(float(total.flat[f]), int(f // total.shape[1]), int(f % total.shape[1])) for f in flat]
 
 
+def _beam_candidates(got):
+    """``([(score, beam, token), ...], None)`` when ``got`` lists such triples, else ``(None, why)``."""
+    if not isinstance(got, (list, tuple)):
+        return None, f"return a list of (score, beam index, token) triples, best first; got {describe(got)}."
+    triples = []
+    for item in got:
+        if not isinstance(item, (tuple, list)) or len(item) != 3:
+            return None, f"each candidate should be a triple (score, beam index, token), got {describe(item)}."
+        parsed = [as_number(item[0], "the score"), as_int(item[1], "the beam index"), as_int(item[2], "the token")]
+        problem = next((p for _, p in parsed if p), None)
+        if problem:
+            return None, f"in the candidate {item!r:.60}: {problem}"
+        triples.append(tuple(value for value, _ in parsed))
+    return triples, None
+
+
+@checker
 def check_beam_step(fn) -> bool:
     """Notebook 11, exercise 2: ``fn(beam_scores (k,), logp (k, V), beam_size)`` -> best ``(score, beam, token)``."""
     beam_scores = np.array([-0.1, -2.5, -3.0])
@@ -109,10 +147,9 @@ def check_beam_step(fn) -> bool:
     if not ok:
         return False
     want = _beam_step_reference(beam_scores, logp, 3)
-    try:
-        got = [(float(s), int(b), int(t)) for s, b, t in got]
-    except (TypeError, ValueError):
-        return report(False, "", "return a list of (score, beam index, token) triples, best first.")
+    got, problem = _beam_candidates(got)
+    if problem:
+        return report(False, "", problem)
     if [(b, t) for _, b, t in got] == [(b, t) for _, b, t in _beam_step_reference(np.zeros(3), logp, 3)]:
         return report(False, "", "you ranked by the next token's log-prob alone: add the beam's score so far.")
     if len(got) != len(want):
