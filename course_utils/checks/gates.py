@@ -27,7 +27,8 @@ def _lstm_mistake(h, args):
         (s(o) * torch.tanh(s(i) * torch.tanh(g)), "c_t forgot the old state: c_t = f_t * c_{t-1} + i_t * g_t."),
         (s(o) * torch.tanh(s(i) * c_prev + s(f) * torch.tanh(g)), "the forget and input gates are swapped: torch's order is i, f, g, o."),
         (s(o) * torch.tanh(s(f) * c_prev + s(i) * s(g)), "the candidate g_t uses tanh, not sigmoid."),
-        (s(f) * c_prev + s(i) * torch.tanh(g), "the order of the returned pair is (h_t, c_t): you seem to return c_t first."),
+        (s(f) * c_prev + s(i) * torch.tanh(g),
+         "the order of the returned pair is (h_t, c_t): you seem to return c_t first."),
     ]
     for h_wrong, hint in wrong:
         if h.shape == tuple(h_wrong.shape) and np.allclose(h, h_wrong.numpy()):
