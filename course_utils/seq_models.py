@@ -2,6 +2,8 @@
 
 Every model takes a padded batch ``ids (batch, time)`` with ``lengths (batch,)``
 (see :mod:`course_utils.padding`) and never lets a pad change its output.
+Id 0 is the pad (its embedding is frozen at zero, ``padding_idx=0``); words come
+from a ``text.Vocab(tokens, pad=True)``, which gives ``<unk>`` its own trainable id 1.
 """
 import numpy as np
 import torch
@@ -12,6 +14,7 @@ from . import padding
 from .validate import positive_ints
 
 POOLINGS = ("last", "mean", "bi")
+PAD_ID = 0  # what padding.pad_sequences fills with, and Vocab(tokens, pad=True) keeps for "<pad>"
 
 
 def _check_dropout(dropout, num_layers) -> None:
@@ -53,7 +56,7 @@ class SequenceClassifier(nn.Module):
             raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}")
         _check_dropout(dropout, num_layers)
         self.pooling = pooling
-        self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=0)
+        self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=PAD_ID)
         self.lstm = nn.LSTM(embed_dim, hidden_size, num_layers=num_layers, dropout=dropout,
                             batch_first=True, bidirectional=pooling == "bi")
         self.fc = nn.Linear(hidden_size * (2 if pooling == "bi" else 1), n_classes)
@@ -81,7 +84,7 @@ class BagOfEmbeddings(nn.Module):
         super().__init__()
         vocab_size, embed_dim, n_classes = positive_ints(vocab_size=vocab_size, embed_dim=embed_dim,
                                                          n_classes=n_classes)
-        self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=0)
+        self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=PAD_ID)
         self.fc = nn.Linear(embed_dim, n_classes)
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
@@ -103,7 +106,7 @@ class LSTMTagger(nn.Module):
             vocab_size=vocab_size, n_tags=n_tags, embed_dim=embed_dim,
             hidden_size=hidden_size, num_layers=num_layers)
         _check_dropout(dropout, num_layers)
-        self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=0)
+        self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=PAD_ID)
         self.lstm = nn.LSTM(embed_dim, hidden_size, num_layers=num_layers, dropout=dropout,
                             batch_first=True, bidirectional=bidirectional)
         self.fc = nn.Linear(hidden_size * (2 if bidirectional else 1), n_tags)
@@ -115,7 +118,15 @@ class LSTMTagger(nn.Module):
 
 # ---------------------------------------------------------------- training and evaluation
 def encode_examples(examples, vocab, label_ids: dict | None = None):
-    """``[(tokens, label or tags)]`` -> ``[(ids array, label int or tag-id array)]``."""
+    """``[(tokens, label or tags)]`` -> ``[(ids array, label int or tag-id array)]``.
+
+    ``vocab`` must keep id 0 for the pad (``Vocab(tokens, pad=True)``), so that
+    an unknown word is not read as padding.
+    """
+    pad_id = getattr(vocab, "pad_id", None)
+    if pad_id != PAD_ID:
+        raise ValueError(f"vocab must keep id {PAD_ID} for the pad, got pad_id={pad_id!r}: build it with "
+                         f"Vocab(tokens, pad=True), which also gives <unk> its own id")
     out = []
     for tokens, y in examples:
         if len(tokens) == 0:

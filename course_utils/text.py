@@ -33,38 +33,46 @@ class Vocab:
     """Words <-> ids. Id 0 is ``<unk>``; the other words are sorted by count.
 
     ``Vocab(tokens, min_count=5, max_size=10_000)`` keeps the words seen at
-    least ``min_count`` times, at most ``max_size`` of them (``<unk>``
-    included). Ties in count are broken alphabetically, so the ids are the
-    same on every machine.
+    least ``min_count`` times, at most ``max_size`` of them (``<unk>``, the
+    pad and the specials included). Ties in count are broken alphabetically,
+    so the ids are the same on every machine.
+
+    ``pad=True`` (for padded batches, notebook 10) puts ``<pad>`` at id 0 and
+    ``<unk>`` at id 1: a model can then freeze the pad's embedding at zero
+    (``padding_idx=0``) and still learn a vector for unknown words.
 
     Attributes: ``itos`` (list, id -> word), ``stoi`` (dict, word -> id),
-    ``counts`` (int array of shape ``(len(vocab),)``; ``counts[0]`` is the
-    number of corpus tokens that map to ``<unk>``).
+    ``unk_id``, ``pad_id`` (``None`` without ``pad``), ``counts`` (int array
+    of shape ``(len(vocab),)``; ``counts[unk_id]`` is the number of corpus
+    tokens that map to ``<unk>``, the pad's count is 0).
     """
 
     UNK = "<unk>"
+    PAD = "<pad>"
 
     def __init__(self, tokens: Iterable[str], min_count: int = 1,
-                 max_size: int | None = None, specials: Sequence[str] = ()):
+                 max_size: int | None = None, specials: Sequence[str] = (), pad: bool = False):
         if isinstance(tokens, str):
             raise TypeError("tokens must be an iterable of words, got a single str "
                             "(tokenize it first: Vocab(tokenize(text)))")
         min_count = positive_int("min_count", min_count)
-        n_fixed = 1 + len(specials)
-        if max_size is not None and (not isinstance(max_size, int) or max_size <= n_fixed):
-            raise ValueError(f"max_size must be an int > {n_fixed} (room for <unk>, "
+        fixed = [self.PAD] * bool(pad) + [self.UNK, *specials]
+        if max_size is not None and (not isinstance(max_size, int) or max_size <= len(fixed)):
+            raise ValueError(f"max_size must be an int > {len(fixed)} (room for {'<pad>, ' * bool(pad)}<unk>, "
                              f"the specials and one word), got {max_size!r}")
         counter = Counter(tokens)
         if not counter:
             raise ValueError("tokens is empty: a Vocab needs at least one token")
-        kept = sorted((w for w, c in counter.items() if c >= min_count and w != self.UNK
-                       and w not in specials), key=lambda w: (-counter[w], w))
+        kept = sorted((w for w, c in counter.items() if c >= min_count and w not in fixed),
+                      key=lambda w: (-counter[w], w))
         if max_size is not None:
-            kept = kept[: max_size - n_fixed]
-        self.itos = [self.UNK, *specials, *kept]
+            kept = kept[: max_size - len(fixed)]
+        self.itos = [*fixed, *kept]
         self.stoi = {w: i for i, w in enumerate(self.itos)}
+        self.unk_id = self.stoi[self.UNK]
+        self.pad_id = self.stoi[self.PAD] if pad else None
         n_unk = sum(counter.values()) - sum(counter[w] for w in kept)
-        self.counts = np.array([n_unk] + [counter[s] for s in specials]
+        self.counts = np.array([0] * bool(pad) + [n_unk] + [counter[s] for s in specials]
                                + [counter[w] for w in kept], dtype=np.int64)
 
     def __len__(self) -> int:
@@ -74,7 +82,7 @@ class Vocab:
         return word in self.stoi
 
     def __repr__(self) -> str:
-        head = ", ".join(self.itos[1:6])
+        head = ", ".join(self.itos[self.unk_id + 1 : self.unk_id + 6])
         return f"Vocab(size={len(self)}, most frequent: {head}, ...)"
 
     def index(self, word: str) -> int:
@@ -86,10 +94,10 @@ class Vocab:
                            f"(size {len(self)}); encode() maps it to <unk>") from None
 
     def encode(self, tokens: Iterable[str]) -> np.ndarray:
-        """Ids of ``tokens`` (unknown words -> 0, ``<unk>``), shape ``(len(tokens),)``."""
+        """Ids of ``tokens`` (unknown words -> ``unk_id``), shape ``(len(tokens),)``."""
         if isinstance(tokens, str):
             raise TypeError("tokens must be a list of words, got a single str")
-        return np.array([self.stoi.get(w, 0) for w in tokens], dtype=np.int64)
+        return np.array([self.stoi.get(w, self.unk_id) for w in tokens], dtype=np.int64)
 
     def decode(self, ids: Iterable[int]) -> list[str]:
         """Words of ``ids``; an ``IndexError`` for an id outside ``[0, len(vocab))``."""

@@ -65,7 +65,7 @@ def test_bag_of_embeddings_cannot_tell_word_orders_apart_but_an_lstm_can():
 def test_training_learns_negation_where_the_bag_cannot():
     torch.manual_seed(0)
     train, test = T.negation_sentiment(1500, seed=0), T.negation_sentiment(300, seed=1)
-    vocab = Vocab([w for s, _ in train for w in s])
+    vocab = Vocab([w for s, _ in train for w in s], pad=True)
     tr, te = M.encode_examples(train, vocab), M.encode_examples(test, vocab)
     lstm = M.SequenceClassifier(len(vocab), 16, 24, pooling="bi")
     losses = M.train_model(lstm, tr, epochs=4, progress=False)
@@ -78,7 +78,7 @@ def test_training_learns_negation_where_the_bag_cannot():
 def test_tagger_trains_and_predicts_one_tag_per_token():
     torch.manual_seed(0)
     data = T.bio_tagging(400, seed=0)
-    vocab = Vocab([w for s, _ in data for w in s])
+    vocab = Vocab([w for s, _ in data for w in s], pad=True)
     tag_ids = {t: i for i, t in enumerate(T.TAGS)}
     enc = M.encode_examples(data, vocab, tag_ids)
     tagger = M.LSTMTagger(len(vocab), len(T.TAGS), 16, 16)
@@ -99,3 +99,26 @@ def test_prefix_probabilities_shape_and_last_row_matches_the_full_sentence():
     assert np.allclose(probs[-1], full, atol=1e-6)
     with pytest.raises(ValueError, match="non-empty"):
         M.prefix_probabilities(model, [])
+
+
+def test_pad_and_unk_have_different_ids_and_only_unk_learns():
+    vocab = Vocab("the movie was good".split(), pad=True)
+    assert (vocab.pad_id, vocab.unk_id) == (M.PAD_ID, 1)
+    (ids, _), = M.encode_examples([("the movie was superb".split(), 1)], vocab)
+    assert ids.tolist() == [vocab.index(w) for w in ("the", "movie", "was")] + [vocab.unk_id]
+    torch.manual_seed(0)
+    for model in (M.SequenceClassifier(len(vocab), 4, 3), M.BagOfEmbeddings(len(vocab), 4),
+                  M.LSTMTagger(len(vocab), 2, 4, 3)):
+        before = model.embed.weight.detach().clone()
+        batch = torch.tensor([[*ids, M.PAD_ID]]), torch.tensor([len(ids)])
+        opt = torch.optim.SGD(model.parameters(), lr=0.5)
+        model(*batch).sum().backward()
+        opt.step()
+        after = model.embed.weight.detach()
+        assert torch.all(before[M.PAD_ID] == 0) and torch.all(after[M.PAD_ID] == 0), type(model).__name__
+        assert not torch.allclose(after[vocab.unk_id], before[vocab.unk_id]), type(model).__name__
+
+
+def test_encode_examples_refuses_a_vocab_without_a_pad():
+    with pytest.raises(ValueError, match=r"vocab must keep id 0 for the pad.*pad=True"):
+        M.encode_examples([(["a"], 1)], Vocab(["a"]))

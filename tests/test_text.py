@@ -41,6 +41,18 @@ def test_vocab_encode_decode_round_trip():
     assert v.index("<pad>") == 1
 
 
+def test_vocab_with_a_pad_keeps_id_0_for_it_and_gives_unk_id_1():
+    v = Vocab("b a c a b a d".split(), min_count=2, pad=True)
+    assert v.itos == ["<pad>", "<unk>", "a", "b"]
+    assert (v.pad_id, v.unk_id) == (0, 1)
+    assert v.counts.tolist() == [0, 2, 3, 2]
+    assert v.encode("a z".split()).tolist() == [2, 1]
+    assert repr(v) == "Vocab(size=4, most frequent: a, b, ...)"
+    assert Vocab(["a"]).pad_id is None and Vocab(["a"]).unk_id == 0
+    with pytest.raises(ValueError, match=r"max_size must be an int > 2 \(room for <pad>, <unk>"):
+        Vocab(["a"], max_size=2, pad=True)
+
+
 def test_vocab_errors_name_the_problem():
     with pytest.raises(ValueError, match="tokens is empty"):
         Vocab([])
