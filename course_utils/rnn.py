@@ -84,6 +84,15 @@ def rnn_forward(params: dict, x, h0=None):
     return logits, {"x": x, "h": h}
 
 
+
+def stack_weights(W_ih, W_hh) -> np.ndarray:
+    """The one matrix ``W = [W_ih  W_hh]``, shape ``(hidden, input + hidden)``, of the stacked form of the step.
+
+    ``tanh(W [x_t; h_{t-1}] + b_ih + b_hh)`` equals ``tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)``:
+    the first ``input`` columns act on ``x_t``. Reference solution of exercise 1 in notebook 05.
+    """
+    return np.concatenate([np.asarray(W_ih, dtype=np.float64), np.asarray(W_hh, dtype=np.float64)], axis=1)
+
 def cross_entropy(logits, targets):
     """Summed softmax cross-entropy and its gradient.
 

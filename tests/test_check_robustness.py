@@ -79,10 +79,6 @@ def _half_life(f):
     return math.log(0.5) / math.log(f)
 
 
-def _rnn_step(x, h, W_ih, W_hh, b_ih, b_hh):
-    return np.tanh(x @ W_ih.T + b_ih + h @ W_hh.T + b_hh)
-
-
 def _add_k(counts, k):
     return (np.asarray(counts) + k) / (np.sum(counts) + k * len(counts))
 
@@ -135,7 +131,7 @@ ROWS = {
                                   "NaN for f = 0.9": lambda f: NAN if f == 0.9 else _half_life(f)}),
     "ngram.check_add_k": Row("function", _add_k, _array_poisons(_add_k)),
     "ngram.check_perplexity": Row("function", _perplexity, _number_poisons(_perplexity)),
-    "rnn.check_rnn_step": Row("function", _rnn_step, _array_poisons(_rnn_step)),
+    "rnn.check_stack_weights": Row("function", rnn.stack_weights, _array_poisons(rnn.stack_weights)),
     "rnn.check_teacher_forcing_pairs": Row(
         "function", lambda ids: (ids[:-1], ids[1:]),
         {**_nan_in_each_part(lambda ids: (ids[:-1], ids[1:]), (0, 1)),
@@ -175,7 +171,7 @@ ROWS = {
          "ints": lambda: {"A": 1, "B": 0, "C": 1},
          "NaN for True": lambda: {"A": NAN, "B": False, "C": NAN}}),
     "vanishing.check_clip_by_norm": Row("function", clipping.clip_by_norm, _array_poisons(clipping.clip_by_norm)),
-    "vanishing.check_step_jacobian": Row("function", spectra.step_jacobian, _array_poisons(spectra.step_jacobian)),
+    "vanishing.check_backprop_step": Row("function", spectra.backprop_step, _array_poisons(spectra.backprop_step)),
     "word2vec.check_skipgram_pairs": Row(
         "function", word2vec.skipgram_pairs,
         {**_array_poisons(word2vec.skipgram_pairs),

@@ -39,13 +39,16 @@ def test_check_clip_by_norm(capsys):
         V.check_clip_by_norm(_stub)
 
 
-def test_check_step_jacobian(capsys):
-    assert V.check_step_jacobian(spectra.step_jacobian)
-    assert not V.check_step_jacobian(lambda W, a, nl: spectra.step_jacobian(W, a, nl).T)
+def test_check_backprop_step(capsys):
+    assert V.check_backprop_step(spectra.backprop_step)
+    assert "only the entries" in capsys.readouterr().out
+    assert not V.check_backprop_step(lambda g, W, a, nl: (g @ W) * spectra.rho_prime(a, nl))
+    assert "wrong order" in capsys.readouterr().out
+    assert not V.check_backprop_step(lambda g, W, a, nl: (g * spectra.rho_prime(a, nl)) @ W.T)
     assert "transposed" in capsys.readouterr().out
-    assert not V.check_step_jacobian(lambda W, a, nl: W * spectra.rho_prime(a, nl)[None, :])
-    assert "columns" in capsys.readouterr().out
-    assert not V.check_step_jacobian(lambda W, a, nl: W)
+    assert not V.check_backprop_step(lambda g, W, a, nl: g @ W)
     assert "missing" in capsys.readouterr().out
+    assert not V.check_backprop_step(lambda g, W, a, nl: g @ spectra.step_jacobian(W, a, nl) + 1e-3)
+    assert "differs" in capsys.readouterr().out
     with pytest.raises(NotImplementedError, match="not implemented yet"):
-        V.check_step_jacobian(_stub)
+        V.check_backprop_step(_stub)

@@ -127,18 +127,28 @@ def test_bad_input_is_named(call, match):
 
 # ----------------------------------------------------------------- checkers
 
-def test_check_rnn_step(capsys):
-    right = lambda x, h, Wi, Wh, bi, bh: np.tanh(x @ Wi.T + bi + h @ Wh.T + bh)  # noqa: E731
-    assert ex_rnn.check_rnn_step(right) is True
-    assert ex_rnn.check_rnn_step(lambda x, h, Wi, Wh, bi, bh: x @ Wi.T + bi + h @ Wh.T + bh) is False
-    assert "apply tanh" in capsys.readouterr().out
-    assert ex_rnn.check_rnn_step(lambda x, h, Wi, Wh, bi, bh: np.tanh(x @ Wi.T + bi + h @ Wh + bh)) is False
-    assert "transposed" in capsys.readouterr().out
+def test_check_stack_weights(capsys):
+    assert ex_rnn.check_stack_weights(rnn.stack_weights) is True
+    assert "same step" in capsys.readouterr().out
+    assert ex_rnn.check_stack_weights(lambda Wi, Wh: np.concatenate([Wh, Wi], axis=1)) is False
+    assert "order [W_hh  W_ih]" in capsys.readouterr().out
+    assert ex_rnn.check_stack_weights(lambda Wi, Wh: np.concatenate([Wi, Wh], axis=1).T) is False
+    assert "one row per hidden unit" in capsys.readouterr().out
+    assert ex_rnn.check_stack_weights(lambda Wi, Wh: np.concatenate([Wi, -Wh], axis=1)) is False
+    assert "Column j of W" in capsys.readouterr().out
 
     def stub(*args):
         raise NotImplementedError
     with pytest.raises(NotImplementedError, match="not implemented yet"):
-        ex_rnn.check_rnn_step(stub)
+        ex_rnn.check_stack_weights(stub)
+
+
+def test_stack_weights_gives_the_same_step():
+    rng = np.random.default_rng(0)
+    W_ih, W_hh, x, h, b = (rng.normal(size=(4, 3)), rng.normal(size=(4, 4)), rng.normal(size=(2, 3)),
+                           rng.normal(size=(2, 4)), rng.normal(size=4))
+    stacked = np.tanh(np.concatenate([x, h], axis=1) @ rnn.stack_weights(W_ih, W_hh).T + b)
+    assert np.allclose(stacked, np.tanh(x @ W_ih.T + h @ W_hh.T + b))
 
 
 def test_check_teacher_forcing_pairs(capsys):

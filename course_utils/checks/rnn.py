@@ -5,37 +5,38 @@ from .. import rnn
 from . import as_array, as_arrays, call_learner, check_function, checker, compare_arrays, describe, report
 
 
-def _step_reference(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
-    return np.tanh(x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh)
-
-
 @checker
-def check_rnn_step(fn) -> bool:
-    """Notebook 05, exercise 1: ``fn(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)`` returns ``h_t`` ``(batch, hidden)``."""
+def check_stack_weights(fn) -> bool:
+    """Notebook 05, exercise 1: ``fn(W_ih (hidden, input), W_hh (hidden, hidden))`` returns ``[W_ih  W_hh]``.
+
+    The stacked matrix acts on ``[x_t; h_{t-1}]``; the check also runs one step with it.
+    """
     rng = np.random.default_rng(5)
-    B, D, H = 3, 4, 5
-    args = (rng.normal(size=(B, D)), rng.normal(size=(B, H)), rng.normal(size=(H, D)) * 0.5,
-            rng.normal(size=(H, H)) * 0.5, rng.normal(size=H), rng.normal(size=H))
-    ok, got = call_learner(fn, *args, name="rnn_step")
+    H, D = 4, 3  # input != hidden, so that a transposed or wrongly stacked result has another shape
+    W_ih, W_hh = rng.normal(size=(H, D)), rng.normal(size=(H, H))
+    ok, got = call_learner(fn, W_ih.copy(), W_hh.copy(), name="stack_weights")
     if not ok:
         return False
-    x_t, h_prev, W_ih, W_hh, b_ih, b_hh = args
-    a = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh
-    got, problem = as_array(got, "h_t from rnn_step")
+    W, problem = as_array(got, "the stacked W")
     if problem:
         return report(False, "", problem)
-    diagnoses = [
-        (a, "you return the pre-activation a_t: apply tanh to it."),
-        (np.tanh(x_t @ W_ih.T + b_ih + b_hh), "h_t does not depend on h_prev: add W_hh h_{t-1}."),
-        (np.tanh(x_t @ W_ih.T + b_ih + h_prev @ W_hh + b_hh),
-         "W_hh is used transposed: with rows as batch items, h_prev @ W_hh.T computes W_hh h_{t-1}."),
-        (np.tanh(x_t @ W_ih.T + h_prev @ W_hh.T), "the biases b_ih and b_hh are missing."),
-    ]
-    for wrong, hint in diagnoses:
-        if got.shape == wrong.shape and np.allclose(got, wrong):
-            return report(False, "", hint)
-    cases = [args, tuple(np.asarray(a_, dtype=float)[:1] if i < 2 else a_ for i, a_ in enumerate(args))]
-    return check_function(fn, _step_reference, cases, name="rnn_step")
+    if W.shape == (D + H, H):
+        return report(False, "", f"W has shape {W.shape}: it should have one row per hidden unit, "
+                                 f"(hidden, input + hidden) = {(H, D + H)}. Put the matrices side by side.")
+    if W.shape != (H, D + H):
+        return report(False, "", f"W has shape {W.shape}, expected (hidden, input + hidden) = {(H, D + H)}.")
+    if np.allclose(W, np.concatenate([W_hh, W_ih], axis=1)):
+        return report(False, "", "the blocks are in the order [W_hh  W_ih], which acts on [h_{t-1}; x_t]. "
+                                 "Here x_t comes first, so the columns of W_ih come first.")
+    x_t, h_prev, b = rng.normal(size=(2, D)), rng.normal(size=(2, H)), rng.normal(size=H)
+    stacked = np.tanh(np.concatenate([x_t, h_prev], axis=1) @ W.T + b)
+    direct = np.tanh(x_t @ W_ih.T + h_prev @ W_hh.T + b)
+    problem = compare_arrays(stacked, direct, name="the step computed with your W")
+    if problem:
+        return report(False, "", problem + " Column j of W multiplies entry j of [x_t; h_{t-1}].")
+    return report(True, f"W = [W_ih  W_hh] gives the same step. It has {W.size} entries, exactly the "
+                        f"{W_ih.size} + {W_hh.size} of the two matrices: stacking changes the bookkeeping, "
+                        "not the model.", "")
 
 
 @checker

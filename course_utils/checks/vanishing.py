@@ -110,31 +110,33 @@ def check_clip_by_norm(fn) -> bool:
 
 
 @checker
-def check_step_jacobian(fn) -> bool:
-    """Exercise 3: ``fn(W_hh, a_t, nonlinearity)`` returns ``diag(rho'(a_t)) W_hh``."""
+def check_backprop_step(fn) -> bool:
+    """Exercise 1: ``fn(g_t (hidden,), W_hh, a_t (hidden,), nonlinearity)`` returns ``g_t diag(rho'(a_t)) W_hh``."""
     rng = np.random.default_rng(3)
-    W_hh, a_t = rng.normal(size=(4, 4)), rng.normal(size=4)
+    W_hh, a_t, g_t = rng.normal(size=(4, 4)), rng.normal(size=4), rng.normal(size=4)
     for nl in ("tanh", "sigmoid", "relu"):
-        ok, got = call_learner(fn, W_hh.copy(), a_t.copy(), nl, name="step_jacobian")
+        ok, got = call_learner(fn, g_t.copy(), W_hh.copy(), a_t.copy(), nl, name="backprop_step")
         if not ok:
             return False
-        name = f"step_jacobian with {nl}"
-        got, problem = as_array(got, name, shape=W_hh.shape)
+        name = f"backprop_step with {nl}"
+        got, problem = as_array(got, name, shape=g_t.shape)
         if problem:
             return report(False, "", problem)
-        expected = spectra.step_jacobian(W_hh, a_t, nl)
-        problem = compare_arrays(got, expected, name=name)
-        if problem is None:
+        expected = spectra.backprop_step(g_t, W_hh, a_t, nl)
+        if np.allclose(got, expected):
             continue
-        if np.allclose(got, expected.T):
-            return report(False, "", "the result is transposed: row i should hold the derivatives of "
-                                     "h_t[i], i.e. diag(rho'(a_t)) @ W_hh.")
-        if np.allclose(got, W_hh * spectra.rho_prime(a_t, nl)[None, :]):
-            return report(False, "", "you scaled the columns (W_hh @ diag(rho')); the derivative "
-                                     "rho'(a_t[i]) belongs to row i: diag(rho'(a_t)) @ W_hh.")
-        if np.allclose(got, W_hh):
-            return report(False, "", "the factor rho'(a_t) is missing: W_hh alone is the linear case.")
-        if np.allclose(got, spectra.rho(a_t, nl)[:, None] * W_hh):
-            return report(False, "", "you used rho(a_t); the chain rule needs its derivative rho'(a_t).")
-        return report(False, "", problem)
-    return report(True, "step_jacobian is right for tanh, sigmoid and ReLU.", "")
+        d = spectra.rho_prime(a_t, nl)
+        diagnoses = [
+            ((g_t @ W_hh) * d, "the factors act in the wrong order: rho'(a_t) scales g_t first, then W_hh "
+                               "acts, (g_t * rho'(a_t)) @ W_hh."),
+            ((g_t * d) @ W_hh.T, "W_hh is transposed: a row gradient is multiplied by W_hh on the right, "
+                                 "(g_t * rho'(a_t)) @ W_hh."),
+            (g_t @ W_hh, "the factor rho'(a_t) is missing: g_t @ W_hh alone is the linear case."),
+            ((g_t * spectra.rho(a_t, nl)) @ W_hh, "you used rho(a_t); the chain rule needs its derivative rho'(a_t)."),
+        ]
+        for wrong, hint in diagnoses:
+            if np.allclose(got, wrong):
+                return report(False, "", hint)
+        return report(False, "", compare_arrays(got, expected, name=name))
+    return report(True, "backprop_step is right for tanh, sigmoid and ReLU. With ReLU only the entries of g_t "
+                        "whose unit was active (a_t > 0) reach h_{t-1}: the others are multiplied by 0.", "")
