@@ -6,6 +6,8 @@ and predicts ``y_i``: during training it reads the *true* previous tokens
 (teacher forcing); at inference it reads its *own* previous predictions.
 Token ids follow :mod:`course_utils.seq_tasks`: 0 = PAD, 1 = BOS, 2 = EOS.
 """
+import math
+
 import numpy as np
 import torch
 import torch.nn as nn
@@ -121,17 +123,48 @@ def sequence_log_prob(model: Seq2Seq, source, output) -> float:
     return float(logp.gather(1, dec_out.to(device)[0][:, None]).sum())
 
 
-@torch.no_grad()
-def beam_decode(model: Seq2Seq, source, beam_size: int = 3, max_len: int = 30) -> tuple[list[int], float]:
-    """Beam search for one source: keep the ``beam_size`` best partial outputs by total log-prob.
+def _check_length_norm(length_norm) -> float:
+    if isinstance(length_norm, bool) or not isinstance(length_norm, (int, float, np.integer, np.floating)) \
+            or not (math.isfinite(length_norm) and length_norm >= 0):
+        raise ValueError(f"length_norm must be a number >= 0 (0 = raw log-prob sums, 1 = mean log-prob "
+                         f"per token), got {length_norm!r}")
+    return float(length_norm)
 
-    A hypothesis that emits ``</s>`` is finished; the search stops when the best
-    finished one beats every open one (log-probs only fall as outputs grow).
-    Returns ``(output ids without BOS/EOS, log P(output </s> | source))``; if no
-    hypothesis ends within ``max_len`` steps, the best open one and its log-prob (no ``</s>``).
+
+def normalised_score(log_prob: float, n_tokens: int, length_norm: float = 0.0) -> float:
+    """``log_prob / n_tokens ** length_norm``: the score :func:`beam_decode` ranks finished outputs by.
+
+    ``n_tokens`` counts every scored token, ``</s>`` included (an output of m ids has m + 1).
+    """
+    return log_prob / n_tokens ** length_norm
+
+
+@torch.no_grad()
+def beam_decode(model: Seq2Seq, source, beam_size: int = 3, max_len: int = 30,
+                length_norm: float = 0.0) -> tuple[list[int], float]:
+    """Beam search for one source ``(n,)`` ids: keep the ``beam_size`` best partial outputs.
+
+    At every step each open hypothesis is extended by every token (totals of
+    shape ``(open, vocab)``) and the ``beam_size`` highest total log-probs
+    survive. A hypothesis that emits ``</s>`` is finished and keeps the slot
+    it won: one fewer open hypothesis is extended at the next step.
+
+    Finished outputs ``y`` are ranked by ``log P(y </s> | x) / (|y| + 1) ** length_norm``
+    (the ``+ 1`` is the ``</s>``; see :func:`normalised_score`). ``length_norm=0``
+    ranks by the raw sum, which favours short outputs, since every token adds
+    a negative log-prob; ``1`` ranks by the mean log-prob per token. All the
+    candidates of one step have the same length, so ``length_norm`` changes
+    only which finished output wins (a different winner is always longer) and
+    when the search stops: once no open hypothesis, whose log-prob can only
+    fall, could still beat the best finished one within ``max_len`` steps.
+
+    Returns ``(output ids without BOS/EOS, log P(output </s> | source))``: the
+    raw natural-log probability, whatever ``length_norm``. If no hypothesis ends
+    within ``max_len`` steps, the best open one and its log-prob (no ``</s>``).
     """
     beam_size = positive_int("beam_size", beam_size)
     max_len = positive_int("max_len", max_len)
+    length_norm = _check_length_norm(length_norm)
     device = next(model.parameters()).device
     model.eval()
     src, src_len = padding.pad_sequences([source])
@@ -151,13 +184,14 @@ def beam_decode(model: Seq2Seq, source, beam_size: int = 3, max_len: int = 30) -
             else:
                 kept.append((beams[row][0] + [token], score))
                 rows.append(row)
-        best_done = max((s for _, s in finished), default=-np.inf)
-        if not kept or best_done >= max(s for _, s in kept):
+        best_done = max((normalised_score(s, len(t) + 1, length_norm) for t, s in finished), default=-np.inf)
+        # the best an open hypothesis could still reach: its log-prob now, over the longest length
+        if not kept or best_done >= normalised_score(max(s for _, s in kept), max_len, length_norm):
             break
         beams, h = kept, h[:, rows]
     if not finished:  # no hypothesis ended within max_len: return the best open one
         finished = beams
-    tokens, score = max(finished, key=lambda f: f[1])
+    tokens, score = max(finished, key=lambda f: normalised_score(f[1], len(f[0]) + 1, length_norm))
     return tokens, float(score)
 
 

@@ -89,3 +89,54 @@ def test_decode_report_marks_right_and_wrong():
     rep = S.decode_report(_model(), [3, 4], target=[4, 3], beam_size=2, max_len=5)
     assert set(rep) >= {"greedy", "beam", "greedy_logp", "beam_logp", "greedy_right", "beam_right"}
     assert rep["beam_logp"] <= 0 and isinstance(rep["beam_right"], bool)
+
+
+class _MarkovDecoder(torch.nn.Module):
+    """A hand-built 'seq2seq' model whose next token depends only on the previous one.
+
+    Tokens: <pad> <s> </s> a b. After <s>: a. After a: </s> or b, half each.
+    After b: </s> with probability 0.9. So "a" has log P = log 0.5 (2 scored
+    tokens) and "a b" has log P = log 0.45 (3 scored tokens): the short one wins
+    on the raw sum, the long one on the mean per token.
+    """
+
+    def __init__(self):
+        super().__init__()
+        probs = torch.full((5, 5), 1e-6)
+        a, b = T.N_SPECIALS, T.N_SPECIALS + 1
+        probs[T.BOS, a] = 1.0
+        probs[a, T.EOS] = probs[a, b] = 0.5
+        probs[b, T.EOS], probs[b, b] = 0.9, 0.1
+        probs[T.EOS, T.EOS] = probs[T.PAD, T.EOS] = 1.0
+        self.table = torch.nn.Parameter((probs / probs.sum(1, keepdim=True)).log(), requires_grad=False)
+
+    def encode(self, src, src_lengths):
+        return torch.zeros(1, len(src), 1)
+
+    def decode_step(self, y_prev, h):
+        return self.table[y_prev], h
+
+
+def test_length_normalisation_lets_the_longer_output_win():
+    model, a, b = _MarkovDecoder(), T.N_SPECIALS, T.N_SPECIALS + 1
+    short, short_logp = S.beam_decode(model, [a], beam_size=2, max_len=6)
+    assert short == [a] and short_logp == pytest.approx(np.log(0.5), abs=1e-4)
+    long, long_logp = S.beam_decode(model, [a], beam_size=2, max_len=6, length_norm=1.0)
+    assert long == [a, b] and long_logp == pytest.approx(np.log(0.5 * 0.9), abs=1e-4)  # the raw log-prob
+    assert S.normalised_score(long_logp, 3, 1.0) > S.normalised_score(short_logp, 2, 1.0)
+    assert S.beam_decode(model, [a], beam_size=2, max_len=6, length_norm=0) == (short, short_logp)
+
+
+def test_length_normalisation_only_ever_picks_a_longer_output():
+    model = _model(1)
+    for src in ([3, 4, 5], [6, 7], [5, 5, 5, 5, 3], [7]):
+        raw, raw_logp = S.beam_decode(model, src, beam_size=3, max_len=8)
+        for alpha in (0.5, 1.0):
+            norm, norm_logp = S.beam_decode(model, src, beam_size=3, max_len=8, length_norm=alpha)
+            assert norm == raw or (len(norm) > len(raw) and norm_logp < raw_logp)
+
+
+@pytest.mark.parametrize("bad", [-0.5, float("nan"), float("inf"), "1", True, None])
+def test_length_norm_must_be_a_number_at_least_zero(bad):
+    with pytest.raises(ValueError, match="length_norm must be a number >= 0"):
+        S.beam_decode(_model(), [3], length_norm=bad)
