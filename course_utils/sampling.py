@@ -107,6 +107,10 @@ def beam_search(model, prompt_ids, n: int, beam_width: int = 5):
     ``beam_width`` extensions with the highest total log-probability survive.
     Width 1 is greedy decoding. Returns ``(ids, log_prob)``: the ``n`` ids and
     their total natural-log probability given the prompt.
+
+    There is no end token: every hypothesis has exactly ``n`` tokens, so
+    dividing the totals by a power of the length (length normalisation, see
+    ``seq2seq.beam_decode``) would not change which one wins.
     """
     ids, n = _check_prompt(prompt_ids), positive_int("n", n)
     beam_width = positive_int("beam_width", beam_width)
