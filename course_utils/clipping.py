@@ -23,7 +23,7 @@ def _check(g, threshold):
 def clip_by_norm(g, threshold: float) -> np.ndarray:
     """``g * threshold / ||g||`` if ``||g|| >= threshold``, else ``g`` unchanged.
 
-    Reference solution of exercise 2 in notebook 07; the same rule as
+    Reference solution of exercise 4 in notebook 07; the same rule as
     ``torch.nn.utils.clip_grad_norm_`` over all of a model's gradients.
     """
     g, threshold = _check(g, threshold)

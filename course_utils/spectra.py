@@ -91,9 +91,9 @@ def step_jacobian(W_hh: np.ndarray, a_t: np.ndarray, nonlinearity: str) -> np.nd
 
     Row i holds the derivatives of ``h_t[i]``. A gradient written as a row vector is
     multiplied by this matrix on the right (``backprop_step``); written as a column, by
-    its transpose ``W_hh^T diag(rho'(a_t))`` on the left. A lecture slide writes the
-    transpose but multiplies on the right, mixing the two layouts; the norms of all
-    these products agree, since a matrix and its transpose have the same 2-norm.
+    its transpose ``W_hh^T diag(rho'(a_t))`` on the left, and over many steps the
+    transposes come in the reverse order. The two products are transposes of each
+    other, so their 2-norms agree (notebook 07, section 1).
     """
     W_hh = _check_square("W_hh", W_hh)
     a_t = np.asarray(a_t, dtype=np.float64)
@@ -120,7 +120,7 @@ def spectral_radius(W_hh: np.ndarray) -> float:
     """``max |lambda_i|`` over the (complex) eigenvalues of ``W_hh``.
 
     Decides the long-run growth of ``||W^t||`` (Gelfand: ``||W^t||^(1/t) -> radius``).
-    Reference solution of exercise 1 in notebook 07.
+    Reference solution of exercise 2 in notebook 07.
     """
     return float(np.max(np.abs(np.linalg.eigvals(_check_square("W_hh", W_hh)))))
 

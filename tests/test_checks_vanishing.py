@@ -52,3 +52,8 @@ def test_check_backprop_step(capsys):
     assert "differs" in capsys.readouterr().out
     with pytest.raises(NotImplementedError, match="not implemented yet"):
         V.check_backprop_step(_stub)
+
+
+def test_check_backprop_step_names_the_column_layout_slip(capsys):
+    assert not V.check_backprop_step(lambda g, W, a, nl: spectra.step_jacobian(W, a, nl) @ g)
+    assert "as a column" in capsys.readouterr().out

@@ -91,7 +91,7 @@ def _bptt_case(seed, B=2, T=5, D=3, H=4, V=6):
 
 @checker
 def check_rnn_backward(fn) -> bool:
-    """Notebook 06, exercise 1: ``fn(params, cache, dlogits)`` returns the gradients of all six parameters."""
+    """Notebook 06, exercise 2: ``fn(params, cache, dlogits)`` returns the gradients of all six parameters."""
     for seed in (0, 1):
         params, cache, dlogits = _bptt_case(seed)
         ok, got = call_learner(fn, params, {k: v.copy() for k, v in cache.items()}, dlogits.copy(),
@@ -144,7 +144,7 @@ def _softmax_ce_grad(logits, targets):
 
 @checker
 def check_softmax_grad(fn) -> bool:
-    """Notebook 06, exercise 2: ``fn(logits, targets)`` returns ``dL/do_t = softmax(o_t) - onehot(y_t)``."""
+    """Notebook 06, exercise 1: ``fn(logits, targets)`` returns ``dL/do_t = softmax(o_t) - onehot(y_t)``."""
     rng = np.random.default_rng(3)
     logits, targets = rng.normal(size=(2, 3, 4)), rng.integers(0, 4, size=(2, 3))
     expected = _softmax_ce_grad(logits, targets)

@@ -15,7 +15,7 @@ _RADIUS_CASES = {
 
 @checker
 def check_spectral_radius(fn) -> bool:
-    """Exercise 1: ``fn(W_hh)`` returns ``max |lambda_i|``."""
+    """Notebook 07, exercise 2: ``fn(W_hh)`` returns ``max |lambda_i|``."""
     for name, M in _RADIUS_CASES.items():
         ok, got = call_learner(fn, M.copy(), name="spectral_radius")
         if not ok:
@@ -58,7 +58,7 @@ def measured_explodes() -> dict:
 
 @checker
 def check_explode_predictions(fn) -> bool:
-    """Exercise 1b: ``fn()`` returns ``{"A": bool, "B": bool, "C": bool}``: does ``||W^100||`` exceed 1?"""
+    """Notebook 07, exercise 3: ``fn()`` returns ``{"A": bool, "B": bool, "C": bool}``: does ``||W^100||`` exceed 1?"""
     ok, answers = call_learner(fn, name="predictions")
     if not ok:
         return False
@@ -83,7 +83,7 @@ def check_explode_predictions(fn) -> bool:
 
 @checker
 def check_clip_by_norm(fn) -> bool:
-    """Exercise 2: ``fn(g, threshold)`` rescales ``g`` to norm ``threshold`` when ``||g|| >= threshold``."""
+    """Notebook 07, exercise 4: ``fn(g, threshold)`` rescales ``g`` to norm ``threshold`` when ``||g|| >= threshold``."""
     cases = [(np.array([30.0, -40.0]), 5.0), (np.array([0.3, -0.4]), 5.0),
              (np.array([3.0, 0.1, -0.2]), 1.0), (np.array([[1.0, 2.0], [2.0, 4.0]]), 2.5)]
     for i, (g, threshold) in enumerate(cases, start=1):
@@ -111,7 +111,7 @@ def check_clip_by_norm(fn) -> bool:
 
 @checker
 def check_backprop_step(fn) -> bool:
-    """Exercise 1: ``fn(g_t (hidden,), W_hh, a_t (hidden,), nonlinearity)`` returns ``g_t diag(rho'(a_t)) W_hh``."""
+    """Notebook 07, exercise 1: ``fn(g_t (hidden,), W_hh, a_t (hidden,), nonlinearity)`` returns ``g_t diag(rho'(a_t)) W_hh``."""
     rng = np.random.default_rng(3)
     W_hh, a_t, g_t = rng.normal(size=(4, 4)), rng.normal(size=4), rng.normal(size=4)
     for nl in ("tanh", "sigmoid", "relu"):
@@ -129,6 +129,9 @@ def check_backprop_step(fn) -> bool:
         diagnoses = [
             ((g_t @ W_hh) * d, "the factors act in the wrong order: rho'(a_t) scales g_t first, then W_hh "
                                "acts, (g_t * rho'(a_t)) @ W_hh."),
+            (d * (g_t @ W_hh.T), "that is the Jacobian times g_t as a column, diag(rho') W_hh g_t (what the "
+                                 "lecture's transposed factor gives when read literally). In the row layout "
+                                 "g_t is multiplied on the right: (g_t * rho'(a_t)) @ W_hh."),
             ((g_t * d) @ W_hh.T, "W_hh is transposed: a row gradient is multiplied by W_hh on the right, "
                                  "(g_t * rho'(a_t)) @ W_hh."),
             (g_t @ W_hh, "the factor rho'(a_t) is missing: g_t @ W_hh alone is the linear case."),
