@@ -30,7 +30,7 @@ def tokenize(text: str, lower: bool = True, keep_punct: bool = False) -> list[st
 
 
 class Vocab:
-    """Words <-> ids. Id 0 is ``<unk>``; the other words are sorted by count.
+    """Words <-> ids. Id 0 is ``<unk>`` (``<pad>`` with ``pad=True``, then ``<unk>`` is 1); the rest are sorted by count.
 
     ``Vocab(tokens, min_count=5, max_size=10_000)`` keeps the words seen at
     least ``min_count`` times, at most ``max_size`` of them (``<unk>``, the
