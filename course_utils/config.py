@@ -1,4 +1,4 @@
-"""Fast/full mode, seeds and device: the settings every notebook starts with.
+"""Fast/full mode, seeds, threads and device: the settings every notebook starts with.
 
 ``COURSE_FAST=1`` in the environment (the tests set it) selects fast mode:
 smaller corpora, fewer epochs, shorter sequences, so each notebook runs in well
@@ -32,6 +32,17 @@ def pick(fast, full):
 def mode_name() -> str:
     """``"fast"`` or ``"full"``, for printing at the top of a notebook."""
     return "fast" if is_fast() else "full"
+
+
+def course_seed() -> int:
+    """The seed a notebook's experiments start from: ``COURSE_SEED`` in the environment, else 0.
+
+    ``bench/claims_seeds.py`` sets it to rerun the checked experiments on other seeds.
+    """
+    raw = os.environ.get("COURSE_SEED", "0").strip()
+    if not raw.isdigit() or int(raw) >= 2**32:
+        raise ValueError(f"COURSE_SEED must be a whole number in [0, 2**32), got {raw!r}")
+    return int(raw)
 
 
 def seed_everything(seed: int = 0) -> int:
