@@ -123,11 +123,12 @@ def gradient_flow_figure(result: dict):
     return fig
 
 
-def error_surface_figure(surface: dict, runs: dict, ax=None):
+def error_surface_figure(surface: dict, runs: dict, ax=None, annotate: bool = True):
     """The one-unit RNN's loss (log colour scale) with gradient-descent paths drawn on it.
 
-    surface: from ``spectra.error_surface``; runs: ``{label: (result of clipping.descend, style dict)}``.
-    Paths leaving the frame are cut at its edge with an arrow saying where they went (notebook 07).
+    surface: from ``spectra.error_surface``; runs: ``{label: (result of clipping.descend, style dict)}``
+    (a label starting with ``_`` stays out of the legend). Paths leaving the frame are cut at its edge,
+    with an arrow saying where they went (``annotate``), else with a cross (notebook 07).
     """
     import numpy as np
 
@@ -143,7 +144,9 @@ def error_surface_figure(surface: dict, runs: dict, ax=None):
         first_out = int(np.argmin(inside)) if not inside.all() else len(path)
         ax.plot(path[:first_out, 0], path[:first_out, 1], label=label, **style)
         ax.plot(*path[0], "o", color=style.get("color", "black"), ms=5)
-        if first_out < len(path):
+        if first_out < len(path) and not annotate:
+            ax.plot(*path[first_out - 1], "X", color=style.get("color", "black"), ms=11, mec="white", zorder=5)
+        elif first_out < len(path):
             p, q = path[first_out - 1], path[first_out]
             ax.annotate(f"thrown to ({q[0]:.0f}, {q[1]:.0f})", xy=p, xytext=(p[0] + 1.0, p[1] + 1.2 + 0.45 * i),
                         color=style.get("color", "black"), fontsize=8,
