@@ -227,17 +227,24 @@ def make_layer(kind: str, input_size: int, hidden_size: int, forget_bias: float 
     raise ValueError(f"kind must be 'rnn', 'lstm' or 'gru', got {kind!r}")
 
 
-def state_jacobian_norms(kind: str, layer: nn.Module, x) -> dict:
+def state_jacobian_norms(kind: str, layer: nn.Module, x, gates_see_state: bool = True) -> dict:
     """How much the last state depends on each earlier one: spectral norms of ``dh_T/dh_k``.
 
     kind ``"rnn"``, ``"lstm"`` or ``"gru"``; layer a from-scratch layer of that
     kind (weights used as they are); x ``(time, input)`` one sequence.
     Returns ``{"h": array (time,)}`` with entry ``k - 1`` = ``||dh_T/dh_k||_2``
     for k = 1..T, and for the LSTM also ``"c"``: ``||dc_T/dc_k||_2`` (the path
-    through the cell state). Notebook 08.
+    through the cell state). Each is a derivative with respect to the tensor
+    ``h_k`` (or ``c_k``): for the LSTM, ``dh_T/dh_k`` keeps ``c_k`` fixed, while
+    ``dc_T/dc_k`` includes the paths from ``c_k`` through ``h_k = o_k tanh(c_k)``.
+    ``gates_see_state=False`` (LSTM only) detaches ``h_{t-1}`` where the gates
+    read it, leaving the direct path ``c_{t-1} -> f_t c_{t-1}``: then
+    ``dc_T/dc_k = prod diag(f_t)``. Notebook 08.
     """
     if kind not in ("rnn", "lstm", "gru"):
         raise ValueError(f"kind must be 'rnn', 'lstm' or 'gru', got {kind!r}")
+    if not gates_see_state and kind != "lstm":
+        raise ValueError(f"gates_see_state=False applies to the LSTM only, got kind {kind!r}")
     if not torch.is_tensor(x) or x.dim() != 2:
         raise ValueError(f"x must be a tensor of shape (time, input), got {getattr(x, 'shape', x)!r}")
     p = layer.layer if kind == "rnn" else layer
@@ -247,7 +254,7 @@ def state_jacobian_norms(kind: str, layer: nn.Module, x) -> dict:
     for x_t in x.unbind(0):
         x_t = x_t[None]
         if kind == "lstm":
-            h, c = lstm_step(x_t, h, c, p.W_ih, p.W_hh, p.b_ih, p.b_hh)
+            h, c = lstm_step(x_t, h if gates_see_state else h.detach(), c, p.W_ih, p.W_hh, p.b_ih, p.b_hh)
             cs.append(c)
         elif kind == "gru":
             h = gru_step(x_t, h, p.W_ih, p.W_hh, p.b_ih, p.b_hh)

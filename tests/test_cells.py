@@ -104,7 +104,19 @@ def test_gradient_flow_vanishes_for_rnn_but_not_through_a_biased_cell_state():
     assert rnn_norms[0] < 1e-3 < 0.1 < lstm_norms["c"][0]
 
 
+def test_direct_cell_path_is_the_product_of_forget_gates():
+    torch.manual_seed(0)
+    x, layer = torch.randn(12, 2), cells.LSTMLayer(2, 5, forget_bias=1.0).double()
+    direct = cells.state_jacobian_norms("lstm", layer, x.double(), gates_see_state=False)["c"]
+    f = layer.trace(x.double())["f"]                      # (time, H): f_t for t = 1..T
+    product = [np.prod(f[k:], axis=0).max() for k in range(1, 13)]  # ||prod_{t>k} diag(f_t)||_2
+    assert np.allclose(direct, product, rtol=1e-10)
+    assert not np.allclose(cells.state_jacobian_norms("lstm", layer, x.double())["c"], product, rtol=1e-3)
+
+
 def test_gradient_flow_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="applies to the LSTM only"):
+        cells.state_jacobian_norms("gru", cells.make_layer("gru", 2, 3), torch.zeros(4, 2), gates_see_state=False)
     with pytest.raises(ValueError, match="kind must be"):
         cells.state_jacobian_norms("lstmx", cells.LSTMLayer(2, 3), torch.zeros(4, 2))
     with pytest.raises(ValueError, match=r"x must be a tensor of shape \(time, input\)"):
