@@ -67,3 +67,17 @@ def test_set_threads_names_a_bad_environment_value(monkeypatch, raw):
 def test_set_threads_names_a_bad_argument(bad):
     with pytest.raises(ValueError, match="n must be an int >= 1 or None"):
         config.set_threads(bad)
+
+
+def test_course_seed_follows_environment(monkeypatch):
+    monkeypatch.delenv("COURSE_SEED", raising=False)
+    assert config.course_seed() == 0
+    monkeypatch.setenv("COURSE_SEED", " 2 ")
+    assert config.course_seed() == 2
+
+
+@pytest.mark.parametrize("raw", ["-1", "one", "1.5", str(2**32)])
+def test_course_seed_names_a_bad_environment_value(monkeypatch, raw):
+    monkeypatch.setenv("COURSE_SEED", raw)
+    with pytest.raises(ValueError, match="COURSE_SEED must be a whole number"):
+        config.course_seed()
