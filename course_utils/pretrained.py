@@ -16,7 +16,7 @@ import torch
 
 from . import corpora, word2vec, word2vec_torch
 from .text import Vocab
-from .validate import positive_ints
+from .validate import positive_int, positive_ints
 
 ARCHITECTURES = {"skipgram": word2vec_torch.SkipGram, "cbow": word2vec_torch.CBOW}
 
@@ -44,6 +44,7 @@ def wikipedia_vectors(architecture: str = "cbow", dim: int = 32, epochs: int = 5
         raise ValueError(f"architecture must be one of {sorted(ARCHITECTURES)}, got {architecture!r}")
     dim, epochs, min_count, window, negatives = positive_ints(
         dim=dim, epochs=epochs, min_count=min_count, window=window, negatives=negatives)
+    seed = positive_int("seed", seed, minimum=0)
     if not lr > 0:
         raise ValueError(f"lr must be > 0, got {lr!r}")
     path = corpora.data_dir() / "cache" / cache_name(architecture, dim, epochs, min_count, window,

@@ -55,6 +55,7 @@ def test_copy_into_fills_known_words_and_keeps_the_rest():
     (lambda: pretrained.wikipedia_vectors("glove"), ValueError, "architecture must be one of"),
     (lambda: pretrained.wikipedia_vectors(dim=0), ValueError, "dim must be an int >= 1, got 0"),
     (lambda: pretrained.wikipedia_vectors(lr=0), ValueError, "lr must be > 0, got 0"),
+    (lambda: pretrained.wikipedia_vectors(seed=-1), ValueError, "seed must be an int >= 0, got -1"),
     (lambda: pretrained.copy_into(torch.nn.Embedding(3, 4), ["a", "b"], np.zeros((1, 4)), ["a"]), ValueError,
      r"embedding must be \(2, 4\)"),
 ])
