@@ -59,9 +59,17 @@ def teacher_forcing_batch(targets):
     return dec_in, dec_out
 
 
-def train_seq2seq(model: Seq2Seq, pairs, epochs: int = 5, batch_size: int = 64, lr: float = 3e-3,
-                  seed: int = 0, device=None, progress: bool = True) -> list[float]:
-    """Teacher-forced training on ``[(source ids, target ids)]``; returns the loss of every batch."""
+def train_seq2seq(model: nn.Module, pairs, epochs: int = 5, batch_size: int = 64, lr: float = 3e-3,
+                  seed: int = 0, device=None, progress: bool = True, decay: bool = False,
+                  callback=None) -> list[float]:
+    """Teacher-forced training on ``[(source ids, target ids)]``; returns the loss of every batch.
+
+    ``model(src (batch, n), src_lengths (batch,), dec_in (batch, m))`` must return logits
+    ``(batch, m, vocab)``, as :class:`Seq2Seq` does. ``decay=True`` lowers the learning rate
+    from ``lr`` to 0 along a half cosine over the run, so the loss settles by the last batch.
+    ``callback(step)``, if given, is called after each update (``step`` = 1, 2, ...), e.g. to
+    measure the model while it trains; training goes on in train mode afterwards.
+    """
     from tqdm.auto import tqdm
 
     epochs, batch_size = positive_ints(epochs=epochs, batch_size=batch_size)
@@ -69,8 +77,11 @@ def train_seq2seq(model: Seq2Seq, pairs, epochs: int = 5, batch_size: int = 64, 
     model.to(device).train()
     torch.manual_seed(seed)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
+    n_steps = epochs * -(-len(pairs) // batch_size)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda step: 0.5 * (1 + math.cos(math.pi * step / n_steps)) if decay else 1.0)
     losses = []
-    bar = tqdm(total=epochs * -(-len(pairs) // batch_size), desc="seq2seq", disable=not progress)
+    bar = tqdm(total=n_steps, desc="seq2seq", disable=not progress)
     for epoch in range(epochs):
         for index in padding.make_batches([len(s) for s, _ in pairs], batch_size, seed=seed + epoch):
             src, src_len = padding.pad_sequences([pairs[i][0] for i in index])
@@ -81,7 +92,11 @@ def train_seq2seq(model: Seq2Seq, pairs, epochs: int = 5, batch_size: int = 64, 
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
+            schedule.step()
             losses.append(loss.item())
+            if callback is not None:
+                callback(len(losses))
+                model.train()
             bar.update(1)
             bar.set_postfix(loss=f"{losses[-1]:.3f}")
     bar.close()

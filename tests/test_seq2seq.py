@@ -66,6 +66,36 @@ def test_training_learns_to_reverse_short_sequences():
     assert by_len[1]["exact"] > 0.9 and by_len[3]["token"] > 0.7
 
 
+def test_decay_lowers_the_learning_rate_to_zero_along_a_half_cosine(monkeypatch):
+    seen = []
+    step = torch.optim.Adam.step
+
+    def spy(self, *args, **kwargs):
+        seen.append(self.param_groups[0]["lr"])
+        return step(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.optim.Adam, "step", spy)
+    pairs = T.reversal_pairs(40, 1, 3, n_symbols=4, seed=0)
+    S.train_seq2seq(_model(), pairs, epochs=2, batch_size=10, lr=0.1, progress=False, decay=True)
+    assert np.allclose(seen, [0.05 * (1 + np.cos(np.pi * k / 8)) for k in range(8)])
+    seen.clear()
+    S.train_seq2seq(_model(), pairs, epochs=2, batch_size=10, lr=0.1, progress=False)
+    assert seen == [0.1] * 8
+
+
+def test_callback_sees_every_step_and_training_goes_on_in_train_mode():
+    model, steps = _model(), []
+    pairs = T.reversal_pairs(30, 1, 3, n_symbols=4, seed=0)
+
+    def callback(step):
+        steps.append(step)
+        model.eval()   # e.g. decoding to measure accuracy
+        assert not model.training
+
+    S.train_seq2seq(model, pairs, epochs=2, batch_size=10, progress=False, callback=callback)
+    assert steps == list(range(1, 7))
+
+
 def test_accuracy_by_length_by_hand():
     got = S.accuracy_by_length([[1], [1], [1, 2]], [[1], [1], [2, 1]], [[1], [2], [2]])
     assert got == {1: {"n": 2, "exact": 0.5, "token": 0.5}, 2: {"n": 1, "exact": 0.0, "token": 0.5}}
