@@ -244,11 +244,17 @@ def adding_curves(ax, results: dict, baseline: float, length: int) -> None:
     ax.legend()
 
 
-def gradient_flow(ax, norms: dict, title: str = "How much h_T depends on earlier states") -> None:
-    """``||dh_T/dh_k||`` (or ``dc_T/dc_k``) against k on a log axis, one line per model."""
+def gradient_flow(ax, norms: dict, title: str = "How much the last state depends on earlier states") -> None:
+    """``||dh_T/dh_k||`` (or ``dc_T/dc_k``) against k on a log axis, one line per model.
+
+    Colour by kind (from the label); dashed when the label names ``c_T``; hollow squares when it names a
+    forget bias ``b_f`` (a second model of the same kind).
+    """
     for label, values in norms.items():
         T = len(values)
-        ax.semilogy(range(1, T + 1), values, marker="o", ms=2, color=kind_color(label),
+        variant = "b_f" in label  # a second model of the same kind (another forget bias): hollow markers
+        ax.semilogy(range(1, T + 1), values, marker="s" if variant else "o", ms=4 if variant else 2,
+                    mfc="white" if variant else None, color=kind_color(label),
                     ls="--" if "c_T" in label else "-", label=label)
     label_axes(ax, title, "k", "spectral norm of the Jacobian")
     ax.legend(fontsize=8)
