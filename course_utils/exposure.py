@@ -10,9 +10,10 @@ true process "fails" that test. The **splice test** here can tell:
 2. after either, feed ``M`` true characters taken from an *unrelated* place in the text, and score
    the model on them with teacher forcing (bits per character).
 
-Neither continuation has anything to do with the targets, so a model that is not hurt by its own
-writing scores them equally well on average: for the true process, its own samples and the true
-text are draws from the same distribution, and the difference is zero up to noise.
+Neither continuation has anything to do with the targets. For the true process, its own samples and
+the true text are draws from the same distribution, so the difference (own minus true) is zero up to
+noise; a model hurt by reading its own writing scores the targets worse after it. The difference is
+harm minus any gain from a less confident context, so a zero excess rules out only a large harm.
 :class:`BigramSource` is such a process, with exact probabilities, to run the same test on.
 """
 import math
