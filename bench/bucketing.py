@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from course_utils import padding, seq_tasks
+from course_utils import config, padding, seq_tasks
 from course_utils.corpora import movie_reviews
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +48,7 @@ def epoch_seconds(net, lens, repeats=15):
 
 
 def main():
-    torch.set_num_threads(1)
+    config.set_threads(1)
     torch.manual_seed(0)
     net = torch.nn.LSTM(32, 64, batch_first=True)
     sets = {"movie reviews (200 real)": [len(t) for t, _ in movie_reviews()],

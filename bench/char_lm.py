@@ -76,7 +76,7 @@ def main():
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=3e-3)
     args = ap.parse_args()
-    torch.set_num_threads(1)
+    config.set_threads(1)
     train, held = char_lm.split_text(corpora.python_docs_text(), 0.1)
     vocab = char_lm.CharVocab(train)
     tr, he = vocab.encode(train), vocab.encode(held)
@@ -85,7 +85,7 @@ def main():
     model = char_lm.CharLM(len(vocab), 32, args.hidden, cell="lstm", forget_bias=1.0)
     t0 = time.perf_counter()
     losses = char_lm.train_char_lm(model, tr, seconds=args.seconds, batch_size=args.batch, window=args.window,
-                                   lr=args.lr, clip=1.0, progress=False)
+                                   lr=args.lr, clip=1.0, progress=False)["bits"]
     train_s = time.perf_counter() - t0
     ours = {"bpc": char_lm.bits_per_char(model, he), "updates": len(losses),
             "chars_seen": len(losses) * args.batch * args.window, "train_seconds": train_s,

@@ -50,12 +50,12 @@ def load_corpus():
 
 def train_ours(arch, vocab, sentences, epochs, seed, device, threads, batch_size=BATCH_SIZE):
     Model, _ = ARCHS[arch]
+    config.set_threads(threads)
     torch.manual_seed(seed)
     model = Model(len(vocab), 100).to(device)
     cpu_start = time.process_time()
     run = word2vec_torch.train(model, sentences, vocab.counts, epochs=epochs, window=5, negatives=5,
-                               sample=1e-3, lr=0.025, batch_size=batch_size, seed=seed, progress=False,
-                               threads=threads)
+                               sample=1e-3, lr=0.025, batch_size=batch_size, seed=seed, progress=False)
     return word2vec_torch.word_vectors(model), run["seconds"], time.process_time() - cpu_start
 
 

@@ -80,14 +80,17 @@ class CharLM(nn.Module):
 
 
 def train_char_lm(model: nn.Module, ids, steps: int | None = None, seconds: float | None = None,
-                  batch_size: int = 64, window: int = 100, lr: float = 3e-3, clip: float = 1.0,
-                  device=None, progress: bool = True, on_step=None) -> list[float]:
+                  batch_size: int = 64, window: int = 100, lr: float = 3e-3, clip: float | None = 1.0,
+                  device=None, progress: bool = True, on_step=None) -> dict:
     """Train with teacher forcing on TBPTT windows until ``steps`` updates or ``seconds`` have passed.
 
-    ids: the training text as ids; the windows cycle over it (epoch after epoch,
-    the state reset at each new epoch). Adam, gradient norm clipped at ``clip``.
-    ``on_step(step, losses)`` is called after every update (a live plot hooks in
-    here). Returns the training loss in bits per character of every update.
+    The reference copy of the loop notebook 09 writes out. ids: the training
+    text as ids ``(N,)``; the windows cycle over it (epoch after epoch, the
+    state reset at each new epoch). Adam; ``clip`` (``None``: off) caps the
+    gradient norm; ``on_step(step, history)`` is called after every update (a
+    live plot hooks in here). Nothing is drawn at random, so there is no seed.
+    Returns ``{"bits": [training loss in bits per character of every update]}``;
+    the model is left in eval mode.
     """
     from tqdm.auto import tqdm
 
@@ -97,12 +100,12 @@ def train_char_lm(model: nn.Module, ids, steps: int | None = None, seconds: floa
         steps = positive_int("steps", steps)
     if seconds is not None and not seconds > 0:
         raise ValueError(f"seconds must be > 0, got {seconds!r}")
-    if not clip > 0:
-        raise ValueError(f"clip must be > 0, got {clip!r}")
+    if clip is not None and not clip > 0:
+        raise ValueError(f"clip must be > 0 or None, got {clip!r}")
     device = device or next(model.parameters()).device
     model.to(device).train()
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    losses, start = [], time.perf_counter()
+    history, start = {"bits": []}, time.perf_counter()
     bar = tqdm(total=steps, desc=f"char LM ({getattr(model, 'cell', 'rnn')})", disable=not progress)
     while True:
         state = None
@@ -112,17 +115,21 @@ def train_char_lm(model: nn.Module, ids, steps: int | None = None, seconds: floa
             loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
             opt.zero_grad()
             loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), clip)
+            if clip is not None:
+                nn.utils.clip_grad_norm_(model.parameters(), clip)
             opt.step()
-            losses.append(loss.item() / math.log(2))
+            history["bits"].append(loss.item() / math.log(2))
             bar.update(1)
-            bar.set_postfix(bits_per_char=f"{losses[-1]:.3f}", refresh=False)  # redraw at tqdm's pace, not every step
+            bar.set_postfix(bits_per_char=f"{history['bits'][-1]:.3f}", refresh=False)  # redraw at tqdm's pace
             if on_step is not None:
-                on_step(len(losses), losses)
-            if (steps is not None and len(losses) >= steps) or \
+                on_step(len(history["bits"]), history)
+                model.train()
+            done = len(history["bits"])
+            if (steps is not None and done >= steps) or \
                     (seconds is not None and time.perf_counter() - start >= seconds):
                 bar.close()
-                return losses
+                model.eval()
+                return history
 
 
 @torch.no_grad()

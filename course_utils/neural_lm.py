@@ -61,9 +61,16 @@ class NeuralLM(nn.Module):
         return self.out(torch.tanh(self.hidden(x)))
 
 
-def train_neural_lm(model: NeuralLM, X, y, epochs: int = 1, batch_size: int = 256,
-                    lr: float = 2e-3, seed: int = 0, device=None, progress: bool = True) -> list[float]:
-    """Minibatch Adam on the mean cross-entropy; returns the loss of every batch (nats per token)."""
+def train_neural_lm(model: NeuralLM, X, y, epochs: int = 1, batch_size: int = 256, lr: float = 2e-3,
+                    clip: float | None = None, seed: int = 0, device=None, progress: bool = True,
+                    on_step=None) -> dict:
+    """Minibatch Adam on the mean cross-entropy of ``(context X (examples, n-1), next word y (examples,))``.
+
+    The reference copy of the loop notebook 04 writes out. ``seed`` shuffles the
+    examples each epoch; ``clip`` (``None``: off) caps the gradient norm;
+    ``on_step(step, history)`` is called after every update. Returns
+    ``{"nats": [mean loss per token of every update]}``; the model is left in eval mode.
+    """
     from tqdm.auto import tqdm
 
     epochs = positive_int("epochs", epochs)
@@ -74,7 +81,7 @@ def train_neural_lm(model: NeuralLM, X, y, epochs: int = 1, batch_size: int = 25
     X, y = torch.as_tensor(X).to(device), torch.as_tensor(y).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     gen = torch.Generator().manual_seed(seed)
-    losses = []
+    history = {"nats": []}
     steps = math.ceil(len(X) / batch_size)
     bar = tqdm(total=epochs * steps, desc="neural LM", disable=not progress)
     for _epoch in range(epochs):
@@ -84,26 +91,33 @@ def train_neural_lm(model: NeuralLM, X, y, epochs: int = 1, batch_size: int = 25
             loss = nn.functional.cross_entropy(model(X[idx]), y[idx])
             opt.zero_grad()
             loss.backward()
+            if clip is not None:
+                nn.utils.clip_grad_norm_(model.parameters(), clip)
             opt.step()
-            losses.append(loss.item())
+            history["nats"].append(loss.item())
+            if on_step is not None:
+                on_step(len(history["nats"]), history)
+                model.train()
             if i % 50 == 0:
                 bar.set_postfix(loss=f"{loss.item():.3f}")
             bar.update(1)
     bar.close()
-    return losses
+    model.eval()
+    return history
 
 
 @torch.no_grad()
 def evaluate_neural_lm(model: NeuralLM, X, y, batch_size: int = 4096, device=None) -> dict:
     """Held-out ``{"tokens", "nats_per_token", "bits_per_token", "perplexity"}``."""
     device = device or next(model.parameters()).device
+    was_training = model.training
     model.to(device).eval()
     X, y = torch.as_tensor(X), torch.as_tensor(y)
     total = 0.0
     for i in range(0, len(X), batch_size):
         logits = model(X[i:i + batch_size].to(device))
         total += nn.functional.cross_entropy(logits, y[i:i + batch_size].to(device), reduction="sum").item()
-    model.train()
+    model.train(was_training)
     nats = total / len(X)
     return {"tokens": int(len(X)), "nats_per_token": nats, "bits_per_token": nats / math.log(2),
             "perplexity": math.exp(nats)}

@@ -235,9 +235,12 @@ def kind_color(label: str) -> str:
 
 
 def adding_curves(ax, results: dict, baseline: float, length: int) -> None:
-    """Held-out MSE vs training step for each model on the adding problem, with the trivial baseline."""
+    """Held-out MSE vs training step for each model on the adding problem, with the trivial baseline.
+
+    results: ``{kind: history}``, each history from ``tasks.train_adding``.
+    """
     for kind, res in results.items():
-        ax.plot(res["steps"], res["mse"], marker="o", ms=3, color=kind_color(kind), label=kind.upper())
+        ax.plot(res["heldout_steps"], res["heldout_mse"], marker="o", ms=3, color=kind_color(kind), label=kind.upper())
     ax.axhline(baseline, ls="--", color=COLORS["neutral"], label=f"always predict 1 (MSE {baseline:.3f})")
     ax.set_yscale("log")
     label_axes(ax, f"Adding problem, T = {length}", "training step", "held-out MSE (log scale)")
@@ -276,18 +279,20 @@ def temperature_bars(ax, chars, probs_by_T: dict) -> None:
 class LiveLoss:
     """A loss plot that redraws in place while training runs, inside a fixed-size output area.
 
-    ``live = LiveLoss("bits per char"); train(..., on_step=live.update); live.close(losses)``.
+    ``live = LiveLoss("bits"); history = train(..., on_step=live.update); live.close(history)``:
+    ``key`` names the history's loss list (and its unit).
     """
 
-    def __init__(self, ylabel: str = "loss", every: int = 100, smooth: int = 50):
+    def __init__(self, key: str = "nats", every: int = 100, smooth: int = 50):
         import ipywidgets as W
         from IPython.display import display
 
-        self.ylabel, self.every, self.smooth = ylabel, every, smooth
+        self.key, self.every, self.smooth = key, every, smooth
         self.out = W.Output(layout=W.Layout(height="320px"))
         display(self.out)
 
-    def update(self, step: int, losses, force: bool = False) -> None:
+    def update(self, step: int, history: dict, force: bool = False) -> None:
+        losses = history[self.key]
         if (step % self.every and not force) or not len(losses):
             return
         import numpy as np
@@ -299,10 +304,10 @@ class LiveLoss:
             self.out.clear_output(wait=True)
             fig, ax = plt.subplots(figsize=(7, 3))
             ax.plot(np.arange(w, len(values) + 1), smooth, color=COLORS["lstm"])
-            label_axes(ax, f"training: update {step}", "update", f"{self.ylabel} (moving average of {w})")
+            label_axes(ax, f"training: update {step}", "update", f"loss, {self.key} (moving average of {w})")
             show(fig)
 
-    def close(self, losses=None) -> None:
+    def close(self, history: dict | None = None) -> None:
         """Draw the final curve."""
-        if losses is not None:
-            self.update(len(losses), losses, force=True)
+        if history is not None:
+            self.update(len(history[self.key]), history, force=True)

@@ -269,14 +269,18 @@ class RNNLM(nn.Module):
 
 
 def train_rnn_lm(model: RNNLM, ids, epochs: int = 1, batch_size: int = 32, window: int = 35,
-                 lr: float = 3e-3, clip: float = 5.0, device=None, progress: bool = True) -> list[float]:
-    """Train with teacher forcing and truncated BPTT over a long id sequence.
+                 lr: float = 3e-3, clip: float | None = 5.0, device=None, progress: bool = True,
+                 on_step=None) -> dict:
+    """Train with teacher forcing and truncated BPTT over a long id sequence ``ids (N,)``.
 
-    The input at step t is the true word ``w_t``, the target ``w_{t+1}``; the
-    loss is the cross-entropy summed over t (averaged over the batch rows).
-    The hidden state is carried from one window to the next and detached
-    between windows. Adam, gradient norm clipping at ``clip``. Returns the
-    loss per token (nats) of every window, for the loss plot.
+    The reference copy of the loop notebook 05 writes out. The input at step t
+    is the true word ``w_t``, the target ``w_{t+1}``; the loss is the
+    cross-entropy summed over t (averaged over the batch rows). The hidden
+    state is carried from one window to the next and detached between windows.
+    Adam; ``clip`` (``None``: off) caps the gradient norm; ``on_step(step,
+    history)`` is called after every update. Nothing is drawn at random, so
+    there is no seed. Returns ``{"nats": [loss per token of every window]}``;
+    the model is left in eval mode.
     """
     from tqdm.auto import tqdm
 
@@ -284,7 +288,7 @@ def train_rnn_lm(model: RNNLM, ids, epochs: int = 1, batch_size: int = 32, windo
     device = device or next(model.parameters()).device
     model.to(device).train()
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    losses = []
+    history = {"nats": []}
     n_windows = batching.num_windows(len(ids), batch_size, window)
     bar = tqdm(total=epochs * n_windows, desc="RNN LM", disable=not progress)
     for _epoch in range(epochs):
@@ -298,13 +302,18 @@ def train_rnn_lm(model: RNNLM, ids, epochs: int = 1, batch_size: int = 32, windo
             loss = loss_sum / x.shape[0]
             opt.zero_grad()
             loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), clip)
+            if clip is not None:
+                nn.utils.clip_grad_norm_(model.parameters(), clip)
             opt.step()
-            losses.append(loss_sum.item() / y.numel())
+            history["nats"].append(loss_sum.item() / y.numel())
+            if on_step is not None:
+                on_step(len(history["nats"]), history)
+                model.train()
             bar.update(1)
-            bar.set_postfix(loss=f"{losses[-1]:.3f}")
+            bar.set_postfix(loss=f"{history['nats'][-1]:.3f}")
     bar.close()
-    return losses
+    model.eval()
+    return history
 
 
 @torch.no_grad()

@@ -60,27 +60,30 @@ def teacher_forcing_batch(targets):
 
 
 def train_seq2seq(model: nn.Module, pairs, epochs: int = 5, batch_size: int = 64, lr: float = 3e-3,
-                  seed: int = 0, device=None, progress: bool = True, decay: bool = False,
-                  callback=None) -> list[float]:
-    """Teacher-forced training on ``[(source ids, target ids)]``; returns the loss of every batch.
+                  clip: float | None = 1.0, seed: int = 0, decay: bool = False, device=None,
+                  progress: bool = True, on_step=None) -> dict:
+    """Teacher-forced training on ``[(source ids, target ids)]``.
 
+    The reference copy of the loop notebook 11 writes out.
     ``model(src (batch, n), src_lengths (batch,), dec_in (batch, m))`` must return logits
-    ``(batch, m, vocab)``, as :class:`Seq2Seq` does. ``decay=True`` lowers the learning rate
-    from ``lr`` to 0 along a half cosine over the run, so the loss settles by the last batch.
-    ``callback(step)``, if given, is called after each update (``step`` = 1, 2, ...), e.g. to
-    measure the model while it trains; training goes on in train mode afterwards.
+    ``(batch, m, vocab)``, as :class:`Seq2Seq` does. ``seed`` orders the length-bucketed
+    batches. ``decay=True`` lowers the learning rate from ``lr`` to 0 along a half cosine
+    over the run, so the loss settles by the last batch. ``clip`` (``None``: off) caps the
+    gradient norm. ``on_step(step, history)`` is called after every update (``step`` = 1,
+    2, ...), e.g. to measure the model while it trains; training goes on in train mode
+    afterwards. Returns ``{"nats": [cross-entropy per target token of every update]}``;
+    the model is left in eval mode.
     """
     from tqdm.auto import tqdm
 
     epochs, batch_size = positive_ints(epochs=epochs, batch_size=batch_size)
     device = device or next(model.parameters()).device
     model.to(device).train()
-    torch.manual_seed(seed)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     n_steps = epochs * -(-len(pairs) // batch_size)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda step: 0.5 * (1 + math.cos(math.pi * step / n_steps)) if decay else 1.0)
-    losses = []
+    history = {"nats": []}
     bar = tqdm(total=n_steps, desc="seq2seq", disable=not progress)
     for epoch in range(epochs):
         for index in padding.make_batches([len(s) for s, _ in pairs], batch_size, seed=seed + epoch):
@@ -90,18 +93,19 @@ def train_seq2seq(model: nn.Module, pairs, epochs: int = 5, batch_size: int = 64
             loss = padding.masked_cross_entropy(logits, dec_out.to(device), (dec_out != PAD).to(device))
             opt.zero_grad()
             loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            if clip is not None:
+                nn.utils.clip_grad_norm_(model.parameters(), clip)
             opt.step()
             schedule.step()
-            losses.append(loss.item())
-            if callback is not None:
-                callback(len(losses))
+            history["nats"].append(loss.item())
+            if on_step is not None:
+                on_step(len(history["nats"]), history)
                 model.train()
             bar.update(1)
-            bar.set_postfix(loss=f"{losses[-1]:.3f}")
+            bar.set_postfix(loss=f"{history['nats'][-1]:.3f}")
     bar.close()
     model.eval()
-    return losses
+    return history
 
 
 @torch.no_grad()

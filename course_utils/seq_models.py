@@ -158,31 +158,44 @@ def batch_loss(model, ids, lengths, y) -> torch.Tensor:
     return padding.masked_cross_entropy(scores, y, padding.length_mask(lengths, ids.shape[1]).to(ids.device))
 
 
-def train_model(model, data, epochs: int = 5, batch_size: int = 32, lr: float = 1e-2, seed: int = 0,
-                bucket: bool = True, device=None, progress: bool = True, desc: str = "training") -> list[float]:
-    """Adam on encoded ``data`` (from :func:`encode_examples`); returns the loss of every batch."""
+def train_model(model, data, epochs: int = 5, batch_size: int = 32, lr: float = 1e-2,
+                clip: float | None = 5.0, seed: int = 0, bucket: bool = True, device=None,
+                progress: bool = True, on_step=None, desc: str = "training") -> dict:
+    """Adam on encoded ``data`` (from :func:`encode_examples`): a classifier or a tagger.
+
+    The reference copy of the loop notebook 10 writes out. ``seed`` orders the
+    batches (grouped by length when ``bucket``); dropout, if the model has any,
+    draws from torch's global generator, which the caller seeds. ``clip``
+    (``None``: off) caps the gradient norm; ``on_step(step, history)`` is called
+    after every update. Returns ``{"nats": [mean cross-entropy of every update]}``
+    (per example for a classifier, per real token for a tagger); the model is
+    left in eval mode.
+    """
     from tqdm.auto import tqdm
 
     epochs, batch_size = positive_ints(epochs=epochs, batch_size=batch_size)
     device = device or next(model.parameters()).device
     model.to(device).train()
-    torch.manual_seed(seed)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     lengths = [len(ids) for ids, _ in data]
-    losses = []
+    history = {"nats": []}
     bar = tqdm(total=epochs * -(-len(data) // batch_size), desc=desc, disable=not progress)
     for epoch in range(epochs):
         for index in padding.make_batches(lengths, batch_size, bucket=bucket, seed=seed + epoch):
             loss = batch_loss(model, *collate([data[i] for i in index], device))
             opt.zero_grad()
             loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            if clip is not None:
+                nn.utils.clip_grad_norm_(model.parameters(), clip)
             opt.step()
-            losses.append(loss.item())
+            history["nats"].append(loss.item())
+            if on_step is not None:
+                on_step(len(history["nats"]), history)
+                model.train()
             bar.update(1)
     bar.close()
     model.eval()
-    return losses
+    return history
 
 
 @torch.no_grad()

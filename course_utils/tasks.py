@@ -95,42 +95,42 @@ class AddingModel(torch.nn.Module):
         return self.fc(outputs[:, -1]).squeeze(1)
 
 
-def train_adding(kind: str, length: int, steps: int = 600, batch_size: int = 64, lr: float = 1e-2,
-                 hidden_size: int = 32, seed: int = 0, eval_every: int = 50, progress: bool = True) -> dict:
-    """Train an :class:`AddingModel` on fresh adding-problem batches; Adam, gradient norm clipped at 1.
+def train_adding(model: AddingModel, length: int, steps: int = 600, batch_size: int = 64, lr: float = 1e-2,
+                 clip: float | None = 1.0, seed: int = 0, eval_every: int = 50, progress: bool = True,
+                 on_step=None) -> dict:
+    """Train ``model`` on fresh adding-problem batches of ``length`` steps, one batch per update.
 
-    Every ``eval_every`` steps the MSE on 1 000 held-out sequences is recorded.
-    Returns ``{"model", "steps" (list), "mse" (list), "final_mse"}``. Notebook 08.
+    The reference copy of the loop notebook 08 writes out. ``seed`` draws the
+    training batches and the 1 000 held-out sequences. Adam; ``clip`` (``None``:
+    off) caps the gradient norm; ``on_step(step, history)`` is called after
+    every update. Returns ``{"mse": [training MSE of every update],
+    "heldout_steps": [...], "heldout_mse": [...]}``, the held-out MSE measured
+    every ``eval_every`` updates and after the last; the model is left in eval mode.
     """
     from tqdm.auto import tqdm
 
     steps = positive_int("steps", steps)
     eval_every = positive_int("eval_every", eval_every)
-    torch.manual_seed(seed)
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # a model this small is faster on one thread than split across busy cores
-    try:
-        return _train_adding(kind, length, steps, batch_size, lr, hidden_size, seed, eval_every, progress)
-    finally:
-        torch.set_num_threads(threads)
-
-
-def _train_adding(kind, length, steps, batch_size, lr, hidden_size, seed, eval_every, progress):
-    from tqdm.auto import tqdm
-
-    model = AddingModel(kind, hidden_size)
+    device = next(model.parameters()).device
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    x_test, y_test = adding_problem(1000, length, seed=10_000 + seed)
-    record = {"steps": [], "mse": []}
-    for step in tqdm(range(1, steps + 1), desc=f"{kind.upper()} T={length}", disable=not progress):
-        x, y = adding_problem(batch_size, length, seed=seed * 1_000_003 + step)
+    x_test, y_test = (t.to(device) for t in adding_problem(1000, length, seed=10_000 + seed))
+    history = {"mse": [], "heldout_steps": [], "heldout_mse": []}
+    model.train()
+    for step in tqdm(range(1, steps + 1), desc=f"{model.kind.upper()} T={length}", disable=not progress):
+        x, y = (t.to(device) for t in adding_problem(batch_size, length, seed=seed * 1_000_003 + step))
         loss = torch.nn.functional.mse_loss(model(x), y)
         opt.zero_grad()
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        if clip is not None:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
         opt.step()
+        history["mse"].append(loss.item())
         if step % eval_every == 0 or step == steps:
             with torch.no_grad():
-                record["steps"].append(step)
-                record["mse"].append(torch.nn.functional.mse_loss(model(x_test), y_test).item())
-    return {"model": model, **record, "final_mse": record["mse"][-1]}
+                history["heldout_steps"].append(step)
+                history["heldout_mse"].append(torch.nn.functional.mse_loss(model(x_test), y_test).item())
+        if on_step is not None:
+            on_step(step, history)
+            model.train()
+    model.eval()
+    return history

@@ -483,7 +483,7 @@ def lstm_gate_explorer(sequences, traces, length: int = 40, f: float = 0.9, i: f
 def adding_showdown_explorer(results: dict, train, length: int, lengths) -> W.Widget:
     """Choose the sequence length T of the adding problem; train (or recall) RNN, LSTM and GRU and compare.
 
-    results: ``{T: {kind: tasks.train_adding(...) result}}`` already computed (it is filled in
+    results: ``{T: {kind: tasks.train_adding(...) history}}`` already computed (it is filled in
     as new lengths are trained); train: ``train(T) -> {kind: result}``.
     """
     from . import tasks
@@ -501,7 +501,7 @@ def adding_showdown_explorer(results: dict, train, length: int, lengths) -> W.Wi
             results[T] = train(T)
             out.clear_output(wait=True)
         readout.value = f"T = {T}: final held-out MSE " + " &nbsp;|&nbsp; ".join(
-            f"{k.upper()} <b>{r['final_mse']:.4f}</b>" for k, r in results[T].items()) + \
+            f"{k.upper()} <b>{r['heldout_mse'][-1]:.4f}</b>" for k, r in results[T].items()) + \
             f" &nbsp;(baseline {tasks.ADDING_BASELINE_MSE:.3f})"
         fig, ax = plt.subplots(figsize=(7, 3.3))
         plots.adding_curves(ax, results[T], tasks.ADDING_BASELINE_MSE, T)

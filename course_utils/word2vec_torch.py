@@ -173,59 +173,45 @@ def make_examples(sentences, keep_prob, architecture: str, window: int, rng, pad
 
 def train(model, sentences, counts, epochs: int = 5, window: int = 5, negatives: int = 5,
           sample: float = 1e-3, lr: float = 0.025, min_lr: float = 1e-4, batch_size: int = 1024,
-          seed: int = 0, progress: bool = True, log_every: int = 50,
-          threads: int | None = 1) -> dict:
-    """Train ``model`` (a :class:`SkipGram` or :class:`CBOW`) with SGD, as word2vec does.
+          seed: int = 0, progress: bool = True, on_step=None) -> dict:
+    """Train ``model`` (a :class:`SkipGram` or :class:`CBOW`) with SGD, as word2vec does (notebook 03).
 
     sentences: list of 1-D id arrays with ``<unk>`` (id 0) removed; counts:
     word counts ``(V,)`` (``Vocab.counts``). Every epoch draws new subsampled
     text and new shrunk windows; noise words are drawn from unigram^0.75
-    (``word2vec.unigram_table``); the
-    learning rate falls linearly from ``lr`` to ``min_lr``. ``threads``: CPU
-    threads torch may use while training (``None``: leave the setting alone).
-    One is the default because each batch is many tiny operations that gain
-    nothing from more threads, and on a busy machine threads that wait for
-    each other make training many times slower. Returns
-    ``{"losses": mean loss per example over each ``log_every`` batches, "seconds": ...,
-    "words": corpus tokens seen (epochs x corpus length), "words_per_s": ...}``.
+    (``word2vec.unigram_table``); ``seed`` drives all of these draws. The
+    learning rate falls linearly from ``lr`` to ``min_lr``. The update is
+    word2vec's sparse SGD on the rows a batch touches, so there is no gradient
+    norm to clip. ``on_step(step, history)`` is called after every update.
+    Threads follow the caller's setting (``config.set_threads``). Returns
+    ``{"nats": [mean loss per example of every update], "seconds": ...,
+    "words": corpus tokens seen (epochs x corpus length), "words_per_s": ...}``. The model is left in eval mode.
     """
+    from tqdm.auto import tqdm
 
     architecture = {SkipGram: "skipgram", CBOW: "cbow"}.get(type(model))
     if architecture is None:
         raise TypeError(f"model must be a SkipGram or CBOW, got {type(model).__name__}")
-    epochs, window, negatives, batch_size, log_every = positive_ints(
-        epochs=epochs, window=window, negatives=negatives, batch_size=batch_size, log_every=log_every)
+    epochs, window, negatives, batch_size = positive_ints(
+        epochs=epochs, window=window, negatives=negatives, batch_size=batch_size)
     counts = np.asarray(counts, dtype=np.float64).copy()
     counts[0] = 0                       # <unk> is neither trained nor drawn as noise
     if len(counts) != model.out_embed.num_embeddings:
         raise ValueError(f"counts has {len(counts)} entries but the model's vocabulary has "
                          f"{model.out_embed.num_embeddings}")
-    old_threads = torch.get_num_threads()
-    if threads is not None:
-        torch.set_num_threads(threads)
-    try:
-        return _train(model, architecture, sentences, counts, epochs, window, negatives, sample,
-                      lr, min_lr, batch_size, seed, progress, log_every)
-    finally:
-        torch.set_num_threads(old_threads)
-
-
-def _train(model, architecture, sentences, counts, epochs, window, negatives, sample, lr, min_lr,
-           batch_size, seed, progress, log_every) -> dict:
-    from tqdm.auto import tqdm
-
     rng = np.random.default_rng(seed)
-    torch.manual_seed(seed)
     device = model.out_embed.weight.device
+    gen = torch.Generator(device=device).manual_seed(seed)   # the noise draws, leaving torch's global generator alone
     keep_prob = word2vec.keep_probabilities(counts, sample)
     noise_table = torch.from_numpy(word2vec.unigram_table(word2vec.noise_distribution(counts))).to(device)
     n_words = sum(len(s) for s in sentences)
     # a first epoch's size, to plan the learning-rate decay over all steps
     steps_per_epoch = None
-    history, running, running_n, step = [], 0.0, 0, 0
+    history, step = {"nats": []}, 0
     start = time.perf_counter()
     bar = tqdm(total=epochs * n_words, unit="word", unit_scale=True, disable=not progress,
                desc=architecture)
+    model.train()
     for epoch in range(epochs):
         inputs, outputs = make_examples(sentences, keep_prob, architecture, window, rng,
                                         pad=getattr(model, "pad", -1))
@@ -238,18 +224,16 @@ def _train(model, architecture, sentences, counts, epochs, window, negatives, sa
         for b in range(n_batches):
             rows = slice(b * batch_size, (b + 1) * batch_size)
             x, y = inputs[rows], outputs[rows]
-            slots = torch.randint(len(noise_table), (len(y), negatives), device=device)
+            slots = torch.randint(len(noise_table), (len(y), negatives), device=device, generator=gen)
             noise = noise_table[slots].long()                          # (batch, K) noise words
             targets = torch.cat([y.unsqueeze(1), noise], dim=1)     # (batch, 1 + K)
             step_lr = max(min_lr, lr * (1 - step / total_steps))
-            running += sgd_step(model, x, targets, step_lr)
-            running_n += len(y)
+            history["nats"].append(sgd_step(model, x, targets, step_lr).item() / len(y))
             step += 1
-            if step % log_every == 0:          # reading the loss forces a sync; do it rarely
-                history.append(running.item() / running_n)
-                running, running_n = 0.0, 0
+            if on_step is not None:
+                on_step(step, history)
             bar.update(round(n_words * (b + 1) / n_batches) - round(n_words * b / n_batches))
     bar.close()
+    model.eval()
     seconds = time.perf_counter() - start
-    return {"losses": history, "seconds": seconds, "words": epochs * n_words,
-            "words_per_s": epochs * n_words / seconds}
+    return {**history, "seconds": seconds, "words": epochs * n_words, "words_per_s": epochs * n_words / seconds}

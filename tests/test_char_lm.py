@@ -31,7 +31,7 @@ def test_untrained_model_is_near_uniform_and_training_beats_unigram():
     model = char_lm.CharLM(len(v), embed_dim=8, hidden_size=32, cell="lstm")
     before = char_lm.bits_per_char(model, ids[:400], batch_size=2, window=50)
     assert abs(before - math.log2(len(v))) < 0.5
-    losses = char_lm.train_char_lm(model, ids, steps=60, batch_size=4, window=24, lr=1e-2, progress=False)
+    losses = char_lm.train_char_lm(model, ids, steps=60, batch_size=4, window=24, lr=1e-2, progress=False)["bits"]
     assert len(losses) == 60
     after = char_lm.bits_per_char(model, ids[:400], batch_size=2, window=50)
     unigram = char_lm.unigram_bits_per_char(ids, ids[:400], len(v))
@@ -44,7 +44,7 @@ def test_train_loop_accepts_the_rnn_lm_and_a_time_budget():
     torch.manual_seed(0)
     ids = np.arange(200) % 7
     model = rnn.RNNLM(7, embed_dim=4, hidden_size=8)
-    losses = char_lm.train_char_lm(model, ids, seconds=0.2, batch_size=2, window=10, progress=False)
+    losses = char_lm.train_char_lm(model, ids, seconds=0.2, batch_size=2, window=10, progress=False)["bits"]
     assert len(losses) >= 1
 
 

@@ -40,7 +40,7 @@ def test_learns_a_simple_language(seed):
     model = neural_lm.NeuralLM(10, 2, embed_dim=6, hidden=16)
     before = neural_lm.evaluate_neural_lm(model, X, y)["perplexity"]
     losses = neural_lm.train_neural_lm(model, X, y, epochs=15, batch_size=64, lr=1e-2, seed=seed,
-                                       progress=False)
+                                       progress=False)["nats"]
     after = neural_lm.evaluate_neural_lm(model, X, y)
     assert losses[-1] < losses[0]
     assert before > 7 and after["perplexity"] < 2.0

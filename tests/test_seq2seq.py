@@ -58,7 +58,7 @@ def test_training_learns_to_reverse_short_sequences():
     torch.manual_seed(0)
     pairs = T.reversal_pairs(3000, 1, 5, n_symbols=5, seed=0)
     model = _model(0, hidden_size=48, embed_dim=16)
-    losses = S.train_seq2seq(model, pairs, epochs=4, batch_size=64, lr=1e-2, progress=False)
+    losses = S.train_seq2seq(model, pairs, epochs=4, batch_size=64, lr=1e-2, progress=False)["nats"]
     assert np.mean(losses[-10:]) < 0.5 * np.mean(losses[:10])
     test = T.reversal_pairs(200, 1, 5, n_symbols=5, seed=1)
     out = S.greedy_decode(model, [s for s, _ in test], max_len=8)
@@ -83,17 +83,23 @@ def test_decay_lowers_the_learning_rate_to_zero_along_a_half_cosine(monkeypatch)
     assert seen == [0.1] * 8
 
 
-def test_callback_sees_every_step_and_training_goes_on_in_train_mode():
-    model, steps = _model(), []
+def test_on_step_sees_every_step_and_training_goes_on_in_train_mode(monkeypatch):
+    model, steps, modes = _model(), [], []
     pairs = T.reversal_pairs(30, 1, 3, n_symbols=4, seed=0)
+    forward = type(model).forward
 
-    def callback(step):
-        steps.append(step)
+    def spy(self, *args):
+        modes.append(self.training)
+        return forward(self, *args)
+
+    def on_step(step, history):
+        steps.append((step, len(history["nats"])))
         model.eval()   # e.g. decoding to measure accuracy
-        assert not model.training
 
-    S.train_seq2seq(model, pairs, epochs=2, batch_size=10, progress=False, callback=callback)
-    assert steps == list(range(1, 7))
+    monkeypatch.setattr(type(model), "forward", spy)
+    S.train_seq2seq(model, pairs, epochs=2, batch_size=10, progress=False, on_step=on_step)
+    assert steps == [(k, k) for k in range(1, 7)]
+    assert modes == [True] * 6 and not model.training
 
 
 def test_accuracy_by_length_by_hand():

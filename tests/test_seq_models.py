@@ -68,7 +68,7 @@ def test_training_learns_negation_where_the_bag_cannot():
     vocab = Vocab([w for s, _ in train for w in s], pad=True)
     tr, te = M.encode_examples(train, vocab), M.encode_examples(test, vocab)
     lstm = M.SequenceClassifier(len(vocab), 16, 24, pooling="bi")
-    losses = M.train_model(lstm, tr, epochs=4, progress=False)
+    losses = M.train_model(lstm, tr, epochs=4, progress=False)["nats"]
     assert np.mean(losses[-10:]) < np.mean(losses[:10])
     bag = M.BagOfEmbeddings(len(vocab), 16)
     M.train_model(bag, tr, epochs=4, progress=False)

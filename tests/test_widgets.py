@@ -187,7 +187,8 @@ def test_lstm_gate_explorer_reacts_to_gates_and_mode():
 
 def test_adding_showdown_explorer_trains_a_new_length():
     from course_utils import tasks
-    train = lambda T: {k: tasks.train_adding(k, T, steps=3, eval_every=1, progress=False) for k in ("rnn", "lstm")}
+    train = lambda T: {k: tasks.train_adding(tasks.AddingModel(k), T, steps=3, eval_every=1, progress=False)
+                       for k in ("rnn", "lstm")}
     results = {5: train(5)}
     box = widgets.adding_showdown_explorer(results, train, 5, lengths=[5, 6])
     pick, readout = box.children[0], box.children[1]
