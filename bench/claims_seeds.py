@@ -64,6 +64,8 @@ def main():
     parser.add_argument("--modes", nargs="+", default=["fast", "full"], choices=["fast", "full"])
     parser.add_argument("--seeds", nargs="+", type=int, default=list(SEEDS))
     parser.add_argument("--jobs", type=int, default=2, help="notebooks run at once (default 2, one per core)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "claims_seeds.json",
+                        help="JSON file to merge the runs into (default bench/results/claims_seeds.json)")
     args = parser.parse_args()
     unknown = set(args.prefixes) - set(NOTEBOOKS)
     if unknown:
@@ -76,7 +78,7 @@ def main():
         runs = list(pool.map(lambda job: report(run(*job)), jobs))
     runs.sort(key=lambda r: (r["notebook"], r["mode"], r["seed"]))
     print_table(runs)
-    out = ROOT / "bench" / "results" / "claims_seeds.json"
+    out = args.out.resolve()
     previous = json.loads(out.read_text()) if out.exists() else {}
     kept = [r for r in previous.get("runs", []) if (r["notebook"], r["mode"], r["seed"]) not in
             {(r2["notebook"], r2["mode"], r2["seed"]) for r2 in runs}]
@@ -85,7 +87,7 @@ def main():
                                "command": "bench/claims_seeds.py " + " ".join(sys.argv[1:]),
                                "runs": sorted(kept + runs, key=lambda r: (r["notebook"], r["mode"], r["seed"]))},
                               indent=1) + "\n")
-    print(f"wrote {out.relative_to(ROOT)}")
+    print(f"wrote {out}")
     failed = [r for r in runs if not r["ok"] or not r["claims"] or not all(c["holds"] for c in r["claims"])]
     sys.exit(1 if failed else 0)
 
