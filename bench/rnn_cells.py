@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from course_utils import cells
+from course_utils import cells, config
 
 
 class HandLoopLSTM(nn.Module):
@@ -49,7 +49,7 @@ def main():
     ap.add_argument("--threads", type=int, default=torch.get_num_threads())
     ap.add_argument("--device", default="cpu")
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
+    config.set_threads(args.threads)
     torch.manual_seed(0)
     dev = torch.device(args.device)
     B, T, D, H = 32, 100, 64, 256
