@@ -78,3 +78,11 @@ def test_links_between_notebooks_resolve(path):
     targets = re.findall(r"\]\(([^)#\s]+\.ipynb)", text)
     missing = [t for t in targets if not (path.parent / t).is_file()]
     assert not missing, f"{path.name} links to missing notebooks: {missing}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_using_torch_follow_the_one_thread_policy(path):
+    code = "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code")
+    assert "set_num_threads" not in code, "threads are set through config.set_threads(), not torch directly"
+    if re.search(r"^import torch$", code, re.MULTILINE):
+        assert "config.set_threads()" in code, f"{path.name} imports torch but never calls config.set_threads()"
