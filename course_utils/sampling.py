@@ -71,6 +71,7 @@ def generate(model, prompt_ids, n: int, method: str = "temperature", temperature
              k: int = 10, seed: int = 0) -> list[int]:
     """Feed the prompt, then ``n`` tokens each drawn by ``method`` and fed back in (free running).
 
+    The reference copy of the sampling loop notebook 09 writes out.
     Returns the ``n`` generated ids (not the prompt).
     """
     if method not in METHODS:

@@ -1,0 +1,24 @@
+"""Notebook 08 writes out the adding-problem training loop; it must give the package's numbers."""
+import copy
+
+import pytest
+import torch
+
+from course_utils import tasks
+from notebook_code import notebook_function
+
+
+@pytest.mark.parametrize("kind, clip", [("rnn", 1.0), ("lstm", 1.0), ("gru", None)])
+def test_notebook_train_adding_equals_the_package(kind, clip):
+    train_adding = notebook_function("08_lstm_gru.ipynb", "train_adding")
+    torch.manual_seed(0)
+    model = tasks.AddingModel(kind, hidden_size=4)
+    reference = copy.deepcopy(model)
+    ours = train_adding(model, 6, steps=5, batch_size=8, lr=0.05, clip=clip, seed=3, eval_every=2)
+    theirs = tasks.train_adding(reference, 6, steps=5, batch_size=8, lr=0.05, clip=clip, seed=3, eval_every=2,
+                                progress=False)
+    assert ours == theirs
+    assert ours["heldout_steps"] == [2, 4, 5]
+    assert not model.training and not reference.training
+    for (name, p), q in zip(model.named_parameters(), reference.parameters()):
+        assert torch.equal(p, q), name
