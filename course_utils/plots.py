@@ -43,11 +43,11 @@ def label_axes(ax, title: str = "", xlabel: str = "", ylabel: str = "") -> None:
     ax.set_ylabel(ylabel)
 
 
-def loss_curve(ax, losses, label: str = "training loss", every: int = 1) -> None:
-    """Plot a loss history (one value per step, or per ``every`` steps)."""
+def loss_curve(ax, losses, label: str = "training loss", every: int = 1, ylabel: str = "loss") -> None:
+    """Plot a loss history (one value per step, or per ``every`` steps); ``ylabel`` names its unit."""
     steps = [i * every for i in range(len(losses))]
     ax.plot(steps, losses, label=label)
-    label_axes(ax, "Loss while training", "step", "loss")
+    label_axes(ax, "Loss while training", "step", ylabel)
     ax.legend()
 
 
