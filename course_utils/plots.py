@@ -244,7 +244,7 @@ def adding_curves(ax, results: dict, baseline: float, length: int) -> None:
     ax.axhline(baseline, ls="--", color=COLORS["neutral"], label=f"always predict 1 (MSE {baseline:.3f})")
     ax.set_yscale("log")
     label_axes(ax, f"Adding problem, T = {length}", "training step", "held-out MSE (log scale)")
-    ax.legend()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)  # outside: the curves fill the axes
 
 
 def gradient_flow(ax, norms: dict, title: str = "How much the last state depends on earlier states") -> None:
