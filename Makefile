@@ -39,16 +39,16 @@ test: $(STAMP)
 
 # Hand-out copies: every exercise solution replaced by a "not implemented yet" stub, outputs cleared.
 student: $(STAMP)
-	$(PY) -m course_utils.publish.student --out student
+	$(PY) -m course_tools.student --out student
 
 # The executed site (full mode, ~8 min on 2 cores) and static reveal.js slides, both in site/ and
 # readable from disk with no network. Both use the executed copies in build/executed/publish/ (remade when
 # the notebook, the course_utils sources, the pins or the mode change).
 html: $(STAMP)
-	$(PY) -m course_utils.publish.site
+	$(PY) -m course_tools.site
 
 slides: $(STAMP)
-	$(PY) -m course_utils.publish.slides
+	$(PY) -m course_tools.slides
 
 clean:
 	rm -rf $(VENV) data/cache build dist site student *.egg-info course_utils.egg-info .pytest_cache

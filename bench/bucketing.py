@@ -16,8 +16,9 @@ import numpy as np
 import torch
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from course_utils import config, padding, seq_tasks
-from course_utils.corpora import movie_reviews
+from course_utils import config, padding
+from course_utils.data import generated_tasks
+from course_utils.data.corpora import movie_reviews
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,7 +53,7 @@ def main():
     torch.manual_seed(0)
     net = torch.nn.LSTM(32, 64, batch_first=True)
     sets = {"movie reviews (200 real)": [len(t) for t, _ in movie_reviews()],
-            "generated negation (3000)": [len(t) for t, _ in seq_tasks.negation_sentiment(3000, seed=0)]}
+            "generated negation (3000)": [len(t) for t, _ in generated_tasks.negation_sentiment(3000, seed=0)]}
     rows = []
     for name, lens in sets.items():
         row = {"data": name, "n": len(lens),

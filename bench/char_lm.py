@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from course_utils import char_lm, config, corpora
+from course_utils import char_lm, config
+from course_utils.data import corpora
 
 
 def numpy_min_char_rnn(train_ids, heldout_ids, V, seconds, H=100, seq=25, lr=0.1, seed=0):

@@ -3,10 +3,10 @@
     .venv/bin/python bench/claims_seeds.py                    # every notebook below, both modes, 3 seeds
     .venv/bin/python bench/claims_seeds.py --modes fast 07 09 --jobs 2
 
-Each run executes the notebook itself (``course_utils.publish.runner``, the runner the tests use) in a
+Each run executes the notebook itself (``course_tools.runner``, the runner the tests use) in a
 fresh kernel with ``COURSE_SEED`` and ``COURSE_FAST`` set, and ``COURSE_CLAIMS_FILE`` pointing at a
 scratch file: every ``claim(...)`` the notebook asserts is recorded there with its value, bound and
-margin (``course_utils.claims``). No experiment's code is copied out of its notebook. A notebook whose
+margin (``course_utils.checks.claims``). No experiment's code is copied out of its notebook. A notebook whose
 experiments draw nothing at random runs once per mode (seed 0). Cells go on after a failing one, so
 every claim of a run is recorded. Prints a table and writes bench/results/claims_seeds.json.
 Not part of `make test`: the full-mode runs take most of an hour on two cores.
@@ -30,7 +30,7 @@ RUN_ONE = """
 import sys
 from pathlib import Path
 import nbformat
-from course_utils.publish.runner import run_notebook
+from course_tools.runner import run_notebook
 path = Path(sys.argv[1])
 nb = run_notebook(nbformat.read(path, as_version=4), path.parent, fast=sys.argv[2] == "fast", kind="bench",
                   allow_errors=True)

@@ -3,7 +3,7 @@
     .venv/bin/python bench/notebook_times.py                 # every notebook, both modes
     .venv/bin/python bench/notebook_times.py --modes fast 00 01
 
-Each notebook runs in a fresh kernel (``course_utils.publish.runner``, the runner the tests and
+Each notebook runs in a fresh kernel (``course_tools.runner``, the runner the tests and
 `make html` use) from its own child process, so peak memory is per notebook. Prints a table and
 writes bench/results/notebook_times.json.
 The README's notebook table takes its minutes from here.
@@ -23,7 +23,7 @@ RUN_ONE = """
 import resource, sys
 from pathlib import Path
 import nbformat
-from course_utils.publish.runner import run_notebook
+from course_tools.runner import run_notebook
 path = Path(sys.argv[1])
 run_notebook(nbformat.read(path, as_version=4), path.parent, fast=sys.argv[2] == "fast", kind="bench")
 print("PEAK_KIB", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)  # the kernel's peak, in KiB

@@ -60,9 +60,8 @@ def main():
     models = {
         "nn.LSTM": lstm, "scratch LSTM": s_lstm, "hand-loop LSTM": HandLoopLSTM(s_lstm),
         "nn.GRU": gru, "scratch GRU": cells.GRULayer(D, H).to(dev).load_from(gru),
-        "nn.RNN": rnn, "scratch RNN": cells.make_layer("rnn", D, H).to(dev),
+        "nn.RNN": rnn, "scratch RNN": cells.make_layer("rnn", D, H).to(dev).load_from(rnn),
     }
-    models["scratch RNN"].layer.load_from(rnn)
     times = {name: [] for name in models}
     for name, m in models.items():   # warm-up
         fwd_bwd(m, x)

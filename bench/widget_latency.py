@@ -26,7 +26,8 @@ import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from course_utils import clipping, plots, spectra  # noqa: E402
+from course_utils import clipping, spectra  # noqa: E402
+from course_utils.ui import plots  # noqa: E402
 
 
 @dataclass

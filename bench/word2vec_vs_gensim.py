@@ -32,8 +32,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from course_utils import config, corpora, evaluation, word2vec, word2vec_torch
-from course_utils.text import Vocab
+from course_utils import config, evaluation, word2vec, word2vec_torch
+from course_utils.data import corpora
+from course_utils.data.text import Vocab
 
 ARCHS = {"skip-gram": (word2vec_torch.SkipGram, 1), "CBOW": (word2vec_torch.CBOW, 0)}
 

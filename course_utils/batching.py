@@ -17,7 +17,7 @@ import math
 import numpy as np
 import torch
 
-from .validate import int_ids, positive_int
+from course_utils.checks.arguments import int_ids, positive_int
 
 
 def batchify(ids, batch_size: int) -> np.ndarray:

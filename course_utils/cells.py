@@ -32,16 +32,21 @@ import math
 import torch
 from torch import nn
 
-from .validate import positive_int
+from course_utils.checks.arguments import positive_int
 
 GATES = {"lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
 
 
-def lstm_step(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
-    """One LSTM step. x_t ``(batch, input)``, h_prev and c_prev ``(batch, H)``; returns ``(h_t, c_t)``."""
+def lstm_gates(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
+    """The LSTM's gates at one step: ``(i, f, g, o)``, each ``(batch, H)``; x_t ``(batch, input)``."""
     gates = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh       # (batch, 4H): all gates in one product
     i, f, g, o = gates.chunk(4, dim=1)
-    i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+    return torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+
+
+def lstm_step(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
+    """One LSTM step. x_t ``(batch, input)``, h_prev and c_prev ``(batch, H)``; returns ``(h_t, c_t)``."""
+    i, f, g, o = lstm_gates(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)
     c_t = f * c_prev + i * g
     h_t = o * torch.tanh(c_t)
     return h_t, c_t
@@ -55,15 +60,6 @@ def gru_step(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
     z = torch.sigmoid(x_z + h_z)
     n = torch.tanh(x_n + r * h_n)
     return (1 - z) * n + z * h_prev
-
-
-def lstm_gates(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh) -> dict:
-    """Like :func:`lstm_step` but returns every intermediate: ``{i, f, g, o, c, h}`` (for the gate widget)."""
-    gates = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh
-    i, f, g, o = gates.chunk(4, dim=1)
-    i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
-    c = f * c_prev + i * g
-    return {"i": i, "f": f, "g": g, "o": o, "c": c, "h": o * torch.tanh(c)}
 
 
 class _GatedLayer(nn.Module):
@@ -114,7 +110,7 @@ class _GatedLayer(nn.Module):
 class LSTMLayer(_GatedLayer):
     """An LSTM layer from scratch; with the same weights it equals ``nn.LSTM(batch_first=True)``.
 
-    ``forward(x (batch, time, input), state=None or (h_0, c_0) each (batch, H))``
+    ``forward(x (batch, time, input), state=None or (h0, c0) each (batch, H))``
     returns ``(outputs (batch, time, H), (h_T, c_T))``. ``forget_bias`` adds to
     the forget gate's bias at initialisation (1 to 3 is common: the cell keeps
     its memory until training says otherwise). Notebook 08.
@@ -126,8 +122,8 @@ class LSTMLayer(_GatedLayer):
         self._check_input(x)
         B = x.shape[0]
         h_t, c_t = (x.new_zeros(B, self.hidden_size),) * 2 if state is None else state
-        self._check_state("h_0", h_t, B)
-        self._check_state("c_0", c_t, B)
+        self._check_state("h0", h_t, B)
+        self._check_state("c0", c_t, B)
         # W_ih x_t + b_ih + b_hh for every t at once: one big product instead of T small ones
         x_proj = torch.nn.functional.linear(x, self.W_ih, self.b_ih + self.b_hh)
         W_hh_T = self.W_hh.T
@@ -149,26 +145,27 @@ class LSTMLayer(_GatedLayer):
         h = c = x.new_zeros(1, self.hidden_size)
         steps = []
         for x_t in x.unbind(0):
-            parts = lstm_gates(x_t[None], h, c, self.W_ih, self.W_hh, self.b_ih, self.b_hh)
-            h, c = parts["h"], parts["c"]
-            steps.append(parts)
+            weights = (self.W_ih, self.W_hh, self.b_ih, self.b_hh)
+            i, f, g, o = lstm_gates(x_t[None], h, *weights)
+            h, c = lstm_step(x_t[None], h, c, *weights)
+            steps.append({"i": i, "f": f, "g": g, "o": o, "c": c, "h": h})
         return {k: torch.cat([s[k] for s in steps]).cpu().numpy() for k in ("i", "f", "g", "o", "c", "h")}
 
 
 class GRULayer(_GatedLayer):
     """A GRU layer from scratch; with the same weights it equals ``nn.GRU(batch_first=True)``.
 
-    ``forward(x (batch, time, input), h_0=None or (batch, H))`` returns
+    ``forward(x (batch, time, input), h0=None or (batch, H))`` returns
     ``(outputs (batch, time, H), h_T)``. Notebook 08.
     """
     n_gates = 3
     torch_class = nn.GRU
 
-    def forward(self, x, h_0=None):
+    def forward(self, x, h0=None):
         self._check_input(x)
         B, H = x.shape[0], self.hidden_size
-        h_t = x.new_zeros(B, H) if h_0 is None else h_0
-        self._check_state("h_0", h_t, B)
+        h_t = x.new_zeros(B, H) if h0 is None else h0
+        self._check_state("h0", h_t, B)
         x_proj = torch.nn.functional.linear(x, self.W_ih, self.b_ih)   # (batch, time, 3H)
         W_hh_T = self.W_hh.T
         outputs = []
@@ -203,19 +200,6 @@ def set_forget_bias(module, value: float):
     return module
 
 
-class RNNStepper(nn.Module):
-    """A tanh RNN with the same interface as the layers here (``forward(x, h_0)``); for bench and gradient flow."""
-
-    def __init__(self, input_size: int, hidden_size: int):
-        super().__init__()
-        from .rnn import RNNLayer
-        self.layer = RNNLayer(input_size, hidden_size)
-        self.input_size, self.hidden_size = input_size, hidden_size
-
-    def forward(self, x, h_0=None):
-        return self.layer(x, h_0)
-
-
 def make_layer(kind: str, input_size: int, hidden_size: int, forget_bias: float = 0.0) -> nn.Module:
     """A from-scratch layer: ``kind`` is ``"rnn"``, ``"lstm"`` or ``"gru"``."""
     if kind == "lstm":
@@ -223,7 +207,8 @@ def make_layer(kind: str, input_size: int, hidden_size: int, forget_bias: float 
     if kind == "gru":
         return GRULayer(input_size, hidden_size)
     if kind == "rnn":
-        return RNNStepper(input_size, hidden_size)
+        from course_utils.rnn import RNNLayer
+        return RNNLayer(input_size, hidden_size)
     raise ValueError(f"kind must be 'rnn', 'lstm' or 'gru', got {kind!r}")
 
 
@@ -247,19 +232,18 @@ def state_jacobian_norms(kind: str, layer: nn.Module, x, gates_see_state: bool =
         raise ValueError(f"gates_see_state=False applies to the LSTM only, got kind {kind!r}")
     if not torch.is_tensor(x) or x.dim() != 2:
         raise ValueError(f"x must be a tensor of shape (time, input), got {getattr(x, 'shape', x)!r}")
-    p = layer.layer if kind == "rnn" else layer
-    H = p.hidden_size
-    h = c = x.new_zeros(1, H)
+    weights = (layer.W_ih, layer.W_hh, layer.b_ih, layer.b_hh)
+    h = c = x.new_zeros(1, layer.hidden_size)
     hs, cs = [], []
     for x_t in x.unbind(0):
         x_t = x_t[None]
         if kind == "lstm":
-            h, c = lstm_step(x_t, h if gates_see_state else h.detach(), c, p.W_ih, p.W_hh, p.b_ih, p.b_hh)
+            h, c = lstm_step(x_t, h if gates_see_state else h.detach(), c, *weights)
             cs.append(c)
         elif kind == "gru":
-            h = gru_step(x_t, h, p.W_ih, p.W_hh, p.b_ih, p.b_hh)
+            h = gru_step(x_t, h, *weights)
         else:
-            h = torch.tanh(x_t @ p.W_ih.T + p.b_ih + h @ p.W_hh.T + p.b_hh)
+            h = torch.tanh(x_t @ layer.W_ih.T + layer.b_ih + h @ layer.W_hh.T + layer.b_hh)
         hs.append(h)
     result = {"h": _jacobian_norms(hs)}
     if kind == "lstm":

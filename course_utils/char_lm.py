@@ -14,9 +14,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import batching
-from .cells import set_forget_bias
-from .validate import positive_int, positive_ints
+from course_utils import batching
+from course_utils.cells import set_forget_bias
+from course_utils.checks.arguments import positive_int, positive_ints
 
 
 class CharVocab:

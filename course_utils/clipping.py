@@ -8,7 +8,7 @@ return a new array.
 """
 import numpy as np
 
-from .validate import positive_int
+from course_utils.checks.arguments import positive_int
 
 
 def _check(g, threshold):
@@ -35,15 +35,6 @@ def clip_elementwise(g, threshold: float) -> np.ndarray:
     """``sign(g_i) min(threshold, |g_i|)`` for every entry (``torch.nn.utils.clip_grad_value_``)."""
     g, threshold = _check(g, threshold)
     return np.clip(g, -threshold, threshold)
-
-
-def cosine(u, v) -> float:
-    """Cosine of the angle between two gradients (1: same direction); 0 if either is zero."""
-    u, v = np.ravel(np.asarray(u, dtype=np.float64)), np.ravel(np.asarray(v, dtype=np.float64))
-    if u.shape != v.shape:
-        raise ValueError(f"u and v must have the same size, got {u.size} and {v.size}")
-    den = np.linalg.norm(u) * np.linalg.norm(v)
-    return float(u @ v / den) if den > 0 else 0.0
 
 
 CLIP_RULES = {"none": None, "norm": clip_by_norm, "elementwise": clip_elementwise}
@@ -94,7 +85,7 @@ def wall_experiment(start: str = "A", clip: str = "norm", threshold: float = 5.0
     update of each (``lr * step_norm``), the loss just before and after the
     largest unclipped step, and the final losses.
     """
-    from . import spectra
+    from course_utils import spectra
 
     if start not in WALL_STARTS:
         raise ValueError(f"start must be one of {', '.join(WALL_STARTS)}; got {start!r}")

@@ -8,7 +8,7 @@ import time
 import numpy as np
 import torch
 
-from .validate import int_ids, positive_int, positive_ints
+from course_utils.checks.arguments import int_ids, positive_int, positive_ints
 
 
 def _check_ids(ids, vocab_size: int) -> np.ndarray:

@@ -8,7 +8,7 @@ The test sets are read from gensim's installed test data, never downloaded
 import numpy as np
 from scipy.stats import spearmanr
 
-from . import embeddings
+from course_utils import embeddings
 
 
 def _unit_rows(E) -> np.ndarray:
@@ -155,7 +155,7 @@ def evaluate(E, itos, restrict: int | None = 30_000) -> dict:
     ``{"wordsim353": {...}, "simlex999": {...}, "analogies": {...}}`` with
     the dicts of :func:`similarity_spearman` and :func:`analogy_accuracy`.
     """
-    from .corpora import gensim_test_file
+    from course_utils.data.corpora import gensim_test_file
 
     questions = [q for qs in read_analogies(gensim_test_file("questions-words.txt")).values() for q in qs]
     return {

@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .validate import int_ids, positive_int
+from course_utils.checks.arguments import int_ids, positive_int
 
 PROSE_CHARS = set(" .,;:'\"()-\n")
 

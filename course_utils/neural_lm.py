@@ -17,8 +17,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from .ngram import padded
-from .validate import positive_int, positive_ints
+from course_utils.ngram import padded
+from course_utils.checks.arguments import positive_int, positive_ints
 
 
 def context_windows(sequences, n: int, bos: int, eos: int):

@@ -6,7 +6,7 @@ word from the ``n - 1`` words before it (the Markov assumption)::
     P(w | context) = (c(context, w) + k) / (c(context) + k |V|)
 
 Sequences are lists (or 1-D arrays) of word ids from a
-:class:`course_utils.text.Vocab`; each sequence is padded on the left with
+:class:`course_utils.data.text.Vocab`; each sequence is padded on the left with
 ``n - 1`` start ids and ends with one end id, so the first word has a context
 and the model learns where sequences stop.
 """
@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from .validate import positive_int
+from course_utils.checks.arguments import positive_int
 
 
 def _check_order(n) -> int:

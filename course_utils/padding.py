@@ -10,7 +10,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .validate import positive_int
+from course_utils.checks.arguments import positive_int
 
 
 def _as_lengths(lengths) -> np.ndarray:

@@ -20,8 +20,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import batching
-from .validate import positive_int, positive_ints
+from course_utils import batching
+from course_utils.checks.arguments import positive_int, positive_ints
 
 PARAM_NAMES = ("W_ih", "W_hh", "b_ih", "b_hh", "W_hy", "b_y")
 
@@ -147,14 +147,6 @@ def rnn_backward(params: dict, cache: dict, dlogits):
         dh_next = da @ params["W_hh"]
     grads["h0"] = dh_next
     return grads, dh
-
-
-def loss_and_grads(params: dict, x, targets, h0=None):
-    """Forward, summed cross-entropy and BPTT in one call: ``(loss, grads)``."""
-    logits, cache = rnn_forward(params, x, h0)
-    loss, dlogits = cross_entropy(logits, targets)
-    grads, _dh = rnn_backward(params, cache, dlogits)
-    return loss, grads
 
 
 def last_step_gradient_norms(params: dict, x, targets) -> np.ndarray:

@@ -14,7 +14,7 @@ import math
 import numpy as np
 import torch
 
-from .validate import positive_int
+from course_utils.checks.arguments import positive_int
 
 METHODS = ("greedy", "temperature", "top_k")
 
@@ -111,7 +111,7 @@ def beam_search(model, prompt_ids, n: int, beam_width: int = 5):
 
     There is no end token: every hypothesis has exactly ``n`` tokens, so
     dividing the totals by a power of the length (length normalisation, see
-    ``seq2seq.beam_decode``) would not change which one wins.
+    ``encoder_decoder.beam_decode``) would not change which one wins.
     """
     ids, n = _check_prompt(prompt_ids), positive_int("n", n)
     beam_width = positive_int("beam_width", beam_width)

@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from .validate import int_ids, positive_int
+from course_utils.checks.arguments import int_ids, positive_int
 
 
 def _sentence_ids(ids) -> np.ndarray:

@@ -20,8 +20,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from . import word2vec
-from .validate import positive_ints
+from course_utils import word2vec
+from course_utils.checks.arguments import positive_ints
 
 
 def _init_like_word2vec(in_embed: nn.Embedding, out_embed: nn.Embedding, dim: int) -> None:

@@ -33,7 +33,7 @@ TESTS = ROOT / "tests"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 MAX_EXECUTIONS = 3
 # Executed copies that checks only read (student copies, publishing's smoke test), kept between runs
-# by course_utils.publish.runner under a key of everything that can change them.
+# by course_tools.runner under a key of everything that can change them.
 TEST_CACHE = ROOT / "build" / "test-executed"
 SECOND_RUN = "second_run"  # the user property a passing second run of a notebook records
 _NBVAL_ID = re.compile(r"(?:^|/)notebooks/(\d\d_[a-z0-9_]+\.ipynb)::")

@@ -82,7 +82,7 @@ def test_bad_input_gets_clear_errors():
     layer = cells.LSTMLayer(3, 4)
     with pytest.raises(ValueError, match=r"x must be a tensor of shape \(batch, time, 3\)"):
         layer(torch.zeros(2, 5, 7))
-    with pytest.raises(ValueError, match="h_0 must have shape"):
+    with pytest.raises(ValueError, match="h0 must have shape"):
         layer(torch.zeros(2, 5, 3), (torch.zeros(3, 4), torch.zeros(2, 4)))
     with pytest.raises(ValueError, match="hidden_size must be an int >= 1"):
         cells.GRULayer(3, 0)

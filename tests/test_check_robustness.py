@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils import (cells, checks, clipping, embeddings, evaluation, padding, rnn, sampling, seq2seq, seq_models,
-                          spectra, word2vec)
+from course_utils import (cells, checks, classifiers, clipping, embeddings, encoder_decoder, evaluation, padding, rnn,
+                          sampling, spectra, word2vec)
 from course_utils.checks.sequences import _beam_step_reference
 
 NAN = float("nan")
@@ -105,7 +105,7 @@ def _rnn_grads(params, cache, dlogits):
 
 
 def _spans_with(change):
-    return lambda tags: {change(span) for span in seq_models.bio_spans(tags)}
+    return lambda tags: {change(span) for span in classifiers.bio_spans(tags)}
 
 
 def _beam_with(change):
@@ -148,15 +148,15 @@ ROWS = {
     "sequences.check_length_mask": Row("function", padding.length_mask, _array_poisons(padding.length_mask)),
     "sequences.check_masked_mean": Row("function", padding.masked_mean, _array_poisons(padding.masked_mean)),
     "sequences.check_bio_spans": Row(
-        "function", seq_models.bio_spans,
+        "function", classifiers.bio_spans,
         {"end NaN": _spans_with(lambda span: (*span[:2], NAN)),
          "start a string": _spans_with(lambda span: (span[0], str(span[1]), span[2])),
          "start False for 0": _spans_with(lambda span: (span[0], False if span[1] == 0 else span[1], span[2])),
-         "a span twice": lambda tags: [*seq_models.bio_spans(tags), *seq_models.bio_spans(tags)]}),
+         "a span twice": lambda tags: [*classifiers.bio_spans(tags), *classifiers.bio_spans(tags)]}),
     "sequences.check_teacher_forcing_batch": Row(
-        "function", seq2seq.teacher_forcing_batch,
-        {**_nan_in_each_part(seq2seq.teacher_forcing_batch, (0, 1)),
-         "targets as strings": _with_part(seq2seq.teacher_forcing_batch, 1, _strings)}),
+        "function", encoder_decoder.teacher_forcing_batch,
+        {**_nan_in_each_part(encoder_decoder.teacher_forcing_batch, (0, 1)),
+         "targets as strings": _with_part(encoder_decoder.teacher_forcing_batch, 1, _strings)}),
     "sequences.check_beam_step": Row(
         "function", _beam_step_reference,
         {"a NaN score": lambda *a: [(NAN, b, t) for _, b, t in _beam_step_reference(*a)],

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils import padding, seq2seq, seq_models
+from course_utils import padding, encoder_decoder, classifiers
 from course_utils.checks import sequences as C
 from course_utils.checks.sequences import _beam_step_reference
 
@@ -33,8 +33,8 @@ def test_masked_mean_checker(capsys):
 
 
 def test_bio_spans_checker(capsys):
-    assert C.check_bio_spans(seq_models.bio_spans)
-    assert not C.check_bio_spans(lambda tags: {(t, s, e - 1) for t, s, e in seq_models.bio_spans(tags)})
+    assert C.check_bio_spans(classifiers.bio_spans)
+    assert not C.check_bio_spans(lambda tags: {(t, s, e - 1) for t, s, e in classifiers.bio_spans(tags)})
     assert "inclusive" in capsys.readouterr().out
     assert not C.check_bio_spans(lambda tags: set())
     with pytest.raises(NotImplementedError, match="not implemented yet"):
@@ -42,8 +42,8 @@ def test_bio_spans_checker(capsys):
 
 
 def test_teacher_forcing_checker(capsys):
-    assert C.check_teacher_forcing_batch(seq2seq.teacher_forcing_batch)
-    assert not C.check_teacher_forcing_batch(lambda t: seq2seq.teacher_forcing_batch(t)[::-1])
+    assert C.check_teacher_forcing_batch(encoder_decoder.teacher_forcing_batch)
+    assert not C.check_teacher_forcing_batch(lambda t: encoder_decoder.teacher_forcing_batch(t)[::-1])
     assert "swapped" in capsys.readouterr().out
     assert not C.check_teacher_forcing_batch(lambda t: padding.pad_sequences(t)[0:1] * 2)
     with pytest.raises(NotImplementedError, match="not implemented yet"):

@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from course_utils.claims import claim, margin
+from course_utils.checks.claims import claim, margin
 
 
 @pytest.mark.parametrize("value, op, bound, holds", [

@@ -1,6 +1,6 @@
 import pytest
 
-from course_utils import corpora
+from course_utils.data import corpora
 
 
 def test_wikipedia_is_real_and_cached():
@@ -17,14 +17,6 @@ def test_wikipedia_is_real_and_cached():
 def test_cache_dir_can_be_moved(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
     assert corpora.data_dir() == tmp_path
-
-
-def test_lee_corpus():
-    docs = corpora.lee_documents()
-    assert len(docs) == 300 and sum(map(len, docs)) > 50_000
-    assert len(corpora.lee_documents("test")) == 50
-    with pytest.raises(ValueError, match="which must be one of"):
-        corpora.lee_documents("train")
 
 
 def test_movie_reviews_are_labelled():

@@ -21,7 +21,7 @@ import pytest
 import kernel_records
 from course_session import SECOND_RUN
 from course_utils import config
-from course_utils.publish import runner
+from course_tools import runner
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

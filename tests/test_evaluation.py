@@ -2,7 +2,9 @@
 import numpy as np
 import pytest
 
-from course_utils import corpora, evaluation as ev, widgets
+from course_utils.data import corpora
+from course_utils import evaluation as ev
+from course_utils.ui import widgets
 
 ITOS = ["<unk>", "man", "woman", "king", "queen", "apple"]
 E = np.array([[0, 0, 0], [1, 0, 0], [1, 1, 0], [1, 0, 1], [1, 1, 1], [0, 0, -1]], dtype=float)

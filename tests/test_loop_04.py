@@ -4,14 +4,15 @@ import copy
 import pytest
 import torch
 
-from course_utils import neural_lm, text, toy_corpora
+from course_utils import neural_lm
+from course_utils.data import text, planted_corpus
 from notebook_code import notebook_function
 
 
 @pytest.mark.parametrize("clip, seed", [(None, 0), (0.5, 3)])
 def test_notebook_train_neural_lm_equals_the_package(clip, seed):
     train_neural_lm = notebook_function("04_language_models.ipynb", "train_neural_lm")
-    sentences = toy_corpora.planted_corpus(sentences_per_word=1)
+    sentences = planted_corpus.planted_corpus(sentences_per_word=1)
     vocab = text.Vocab([w for s in sentences for w in s], specials=("<s>", "</s>"))
     X, y = neural_lm.context_windows([vocab.encode(s) for s in sentences[:40]], 3,
                                      vocab.index("<s>"), vocab.index("</s>"))

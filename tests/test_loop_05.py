@@ -4,14 +4,15 @@ import copy
 import pytest
 import torch
 
-from course_utils import batching, rnn, text, toy_corpora
+from course_utils import batching, rnn
+from course_utils.data import text, planted_corpus
 from notebook_code import notebook_function
 
 
 @pytest.mark.parametrize("clip", [5.0, 0.1, None])
 def test_notebook_train_rnn_lm_equals_the_package(clip):
     train_rnn_lm = notebook_function("05_recurrent_networks.ipynb", "train_rnn_lm")
-    sentences = toy_corpora.planted_corpus(sentences_per_word=1)
+    sentences = planted_corpus.planted_corpus(sentences_per_word=1)
     vocab = text.Vocab([w for s in sentences for w in s])
     ids = vocab.encode([w for s in sentences[:30] for w in s])
     torch.manual_seed(0)

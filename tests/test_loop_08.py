@@ -4,7 +4,8 @@ import copy
 import pytest
 import torch
 
-from course_utils import tasks
+from course_utils import adding
+from course_utils.data import generated_tasks
 from notebook_code import notebook_function
 
 
@@ -12,10 +13,10 @@ from notebook_code import notebook_function
 def test_notebook_train_adding_equals_the_package(kind, clip):
     train_adding = notebook_function("08_lstm_gru.ipynb", "train_adding")
     torch.manual_seed(0)
-    model = tasks.AddingModel(kind, hidden_size=4)
+    model = adding.AddingModel(kind, hidden_size=4)
     reference = copy.deepcopy(model)
     ours = train_adding(model, 6, steps=5, batch_size=8, lr=0.05, clip=clip, seed=3, eval_every=2)
-    theirs = tasks.train_adding(reference, 6, steps=5, batch_size=8, lr=0.05, clip=clip, seed=3, eval_every=2,
+    theirs = adding.train_adding(reference, 6, steps=5, batch_size=8, lr=0.05, clip=clip, seed=3, eval_every=2,
                                 progress=False)
     assert ours == theirs
     assert ours["heldout_steps"] == [2, 4, 5]

@@ -1,4 +1,4 @@
-"""Notebook 11 writes out its teacher-forced training loop; it must train exactly like seq2seq.train_seq2seq,
+"""Notebook 11 writes out its teacher-forced training loop; it must train exactly like encoder_decoder.train_seq2seq,
 the cosine decay (written directly in the notebook, a LambdaLR in the package) and on_step included."""
 import copy
 
@@ -6,7 +6,8 @@ import pytest
 import torch
 from notebook_code import notebook_function
 
-from course_utils import seq2seq, seq_tasks
+from course_utils import encoder_decoder
+from course_utils.data import generated_tasks
 
 train_seq2seq = notebook_function("11_encoder_decoder.ipynb", "train_seq2seq")
 
@@ -14,20 +15,20 @@ train_seq2seq = notebook_function("11_encoder_decoder.ipynb", "train_seq2seq")
 def _steps_seen(model, pairs, seen):
     def on_step(step, history):
         seen.append((step, len(history["nats"])))
-        seq2seq.greedy_decode(model, [s for s, _ in pairs[:3]], max_len=6)   # switches to eval mode
+        encoder_decoder.greedy_decode(model, [s for s, _ in pairs[:3]], max_len=6)   # switches to eval mode
     return on_step
 
 
 @pytest.mark.parametrize("decay", [False, True])
 def test_notebook_loop_equals_package_loop(decay):
-    pairs = seq_tasks.reversal_pairs(60, 1, 5, n_symbols=6, seed=0)
+    pairs = generated_tasks.reversal_pairs(60, 1, 5, n_symbols=6, seed=0)
     torch.manual_seed(0)
-    model = seq2seq.Seq2Seq(seq_tasks.N_SPECIALS + 6, 8, 12)
+    model = encoder_decoder.Seq2Seq(generated_tasks.N_SPECIALS + 6, 8, 12)
     twin = copy.deepcopy(model)
     settings = dict(epochs=2, batch_size=16, lr=1e-2, clip=0.5, seed=3, decay=decay)
     seen_mine, seen_reference = [], []
     mine = train_seq2seq(model, pairs, on_step=_steps_seen(model, pairs, seen_mine), **settings)
-    reference = seq2seq.train_seq2seq(twin, pairs, progress=False, on_step=_steps_seen(twin, pairs, seen_reference),
+    reference = encoder_decoder.train_seq2seq(twin, pairs, progress=False, on_step=_steps_seen(twin, pairs, seen_reference),
                                       **settings)
     assert len(mine["nats"]) == 2 * 4
     assert mine == reference

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils import padding, seq_models
+from course_utils import padding, classifiers
 
 
 def test_pad_sequences_fills_with_the_pad_id_and_keeps_lengths():
@@ -72,7 +72,7 @@ def test_padded_batch_gives_the_same_loss_and_gradients_as_one_by_one():
     torch.manual_seed(0)
     seqs = [[3, 4, 5, 6, 7, 8], [9, 3], [4, 4, 4, 5], [6]]
     tags = [[1, 2, 0, 1, 0, 2], [0, 1], [2, 2, 0, 1], [1]]
-    model = seq_models.LSTMTagger(vocab_size=10, n_tags=3, embed_dim=6, hidden_size=5).double()
+    model = classifiers.LSTMTagger(vocab_size=10, n_tags=3, embed_dim=6, hidden_size=5).double()
 
     def loss_and_grads(batch_seqs, batch_tags):
         model.zero_grad()
@@ -93,7 +93,7 @@ def test_padded_batch_gives_the_same_loss_and_gradients_as_one_by_one():
 def test_classifier_output_does_not_depend_on_padding():
     torch.manual_seed(0)
     for pooling in ("last", "mean", "bi"):
-        model = seq_models.SequenceClassifier(12, 6, 5, pooling=pooling).eval()
+        model = classifiers.SequenceClassifier(12, 6, 5, pooling=pooling).eval()
         alone = model(torch.tensor([[3, 4, 5]]), torch.tensor([3]))
         ids, lengths = padding.pad_sequences([[3, 4, 5], [6, 7, 8, 9, 10, 11]])
         padded = model(ids, lengths)[:1]

@@ -3,7 +3,7 @@ import matplotlib
 matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from course_utils import plots  # noqa: E402
+from course_utils.ui import plots  # noqa: E402
 
 
 def test_course_style_is_applied():

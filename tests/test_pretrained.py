@@ -3,14 +3,15 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils import corpora, pretrained, toy_corpora, word2vec_torch
+from course_utils.data import corpora, pretrained, planted_corpus
+from course_utils import word2vec_torch
 
 
 @pytest.fixture
 def tiny_wikipedia(tmp_path, monkeypatch):
     """A scratch data folder and a planted corpus of about 7 000 tokens in place of the Wikipedia text."""
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
-    corpus = toy_corpora.planted_corpus(sentences_per_word=3)
+    corpus = planted_corpus.planted_corpus(sentences_per_word=3)
     monkeypatch.setattr(corpora, "wikipedia_articles", lambda: corpus)
     return tmp_path
 

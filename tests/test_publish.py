@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from course_session import TEST_CACHE
-from course_utils.publish import site, slides
+from course_tools import site, slides
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

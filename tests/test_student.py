@@ -7,8 +7,8 @@ import nbformat
 import pytest
 from course_session import TEST_CACHE
 from course_utils import config
-from course_utils.publish import runner, student
-from course_utils.publish.student import SolutionBlockError, strip_solutions
+from course_tools import runner, student
+from course_tools.student import SolutionBlockError, strip_solutions
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from course_utils.text import Vocab, tokenize
+from course_utils.data.text import Vocab, tokenize
 
 
 def test_tokenize_lowercases_and_drops_punctuation():

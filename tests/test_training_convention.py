@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils import (char_lm, neural_lm, rnn, seq2seq, seq_models, seq_tasks, tasks, text,
-                          toy_corpora, word2vec, word2vec_torch)
+from course_utils import adding, char_lm, classifiers, encoder_decoder, neural_lm, rnn, word2vec, word2vec_torch
+from course_utils.data import generated_tasks, planted_corpus, text
 
 UNITS = {"nats", "bits", "mse"}
 SYNONYMS = {"callback", "log_every", "threads", "n_steps", "num_epochs", "clip_norm", "max_norm",
@@ -39,21 +39,21 @@ def _char_lm():
 
 
 def _adding():
-    return tasks.train_adding, tasks.AddingModel("lstm", hidden_size=4), (6,), dict(steps=3, batch_size=4), 3
+    return adding.train_adding, adding.AddingModel("lstm", hidden_size=4), (6,), dict(steps=3, batch_size=4), 3
 
 
 def _classifier():
     data = [(np.array([1, 2, 3][: 1 + i % 3]), i % 2) for i in range(12)]
-    return seq_models.train_model, seq_models.SequenceClassifier(5, 4, 6), (data,), dict(epochs=1, batch_size=4), 3
+    return classifiers.train_model, classifiers.SequenceClassifier(5, 4, 6), (data,), dict(epochs=1, batch_size=4), 3
 
 
 def _seq2seq():
-    pairs = seq_tasks.reversal_pairs(12, 1, 3, n_symbols=4, seed=0)
-    return seq2seq.train_seq2seq, seq2seq.Seq2Seq(4 + 3, 4, 6), (pairs,), dict(epochs=1, batch_size=4), 3
+    pairs = generated_tasks.reversal_pairs(12, 1, 3, n_symbols=4, seed=0)
+    return encoder_decoder.train_seq2seq, encoder_decoder.Seq2Seq(4 + 3, 4, 6), (pairs,), dict(epochs=1, batch_size=4), 3
 
 
 def _word2vec():
-    sents = toy_corpora.planted_corpus(sentences_per_word=2)
+    sents = planted_corpus.planted_corpus(sentences_per_word=2)
     vocab = text.Vocab([t for s in sents for t in s])
     ids = word2vec.encode_sentences(sents, vocab)
     model = word2vec_torch.SkipGram(len(vocab), 4)

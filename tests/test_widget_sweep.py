@@ -1,4 +1,4 @@
-"""Widget sweep: every widget of ``course_utils.widgets``, driven at its controls' extremes and at random points.
+"""Widget sweep: every widget of ``course_utils.ui.widgets``, driven at its controls' extremes and at random points.
 
 For each widget (one or two per notebook) the test builds it from small honest
 inputs, reads the controls it really offers (slider min/max, menu options), and
@@ -30,8 +30,10 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from course_utils import (cells, clipping, evaluation, ngram, plots, rnn, sampling, seq2seq, seq_models,
-                          seq_tasks, spectra, tasks, text, widgets, word2vec)
+from course_utils import (adding, cells, classifiers, clipping, encoder_decoder, evaluation, ngram, rnn, sampling,
+                          spectra, word2vec)
+from course_utils.data import generated_tasks, text
+from course_utils.ui import plots, widgets
 from course_utils.char_lm import CharLM, CharVocab
 
 
@@ -419,7 +421,7 @@ def test_wall_experiment_at_random_points(wall_controls, data):
 def gate_traces():
     torch.manual_seed(0)
     layer = cells.LSTMLayer(2, 6)
-    x, _y = tasks.adding_problem(3, 30, seed=0)
+    x, _y = generated_tasks.adding_problem(3, 30, seed=0)
     with torch.no_grad():
         return [s.numpy() for s in x], [layer.trace(s) for s in x]
 
@@ -446,7 +448,7 @@ def test_cell_state_with_fixed_gates_at_random_points(f, i, o, T):
 
 def test_adding_showdown_explorer_sweep(capsys):
     def train(T):
-        return {k: tasks.train_adding(tasks.AddingModel(k, hidden_size=4), T, steps=2, batch_size=8, eval_every=1,
+        return {k: adding.train_adding(adding.AddingModel(k, hidden_size=4), T, steps=2, batch_size=8, eval_every=1,
                                       progress=False)
                 for k in ("rnn", "lstm", "gru")}
 
@@ -490,24 +492,24 @@ def test_sampling_experiment_at_random_points(char_lm, sampling_controls, data):
 
 # ---------------------------------------------------------------- notebook 10: sentiment
 @pytest.fixture(scope="module")
-def classifiers():
+def trained_classifiers():
     torch.manual_seed(0)
     vocab = text.Vocab("the movie was not bad at all good great awful , .".split())
-    return {p: seq_models.SequenceClassifier(len(vocab), 4, 3, pooling=p) for p in seq_models.POOLINGS}, vocab
+    return {p: classifiers.SequenceClassifier(len(vocab), 4, 3, pooling=p) for p in classifiers.POOLINGS}, vocab
 
 
-def test_sentiment_stepper_sweep(classifiers, capsys):
-    models, vocab = classifiers
+def test_sentiment_stepper_sweep(trained_classifiers, capsys):
+    models, vocab = trained_classifiers
     box = widgets.sentiment_stepper(models, vocab, "the movie was not bad at all")
     sweep_extremes(box, capsys, "sentiment_stepper")
 
 
 @SWEEP
 @given(words=st.lists(st.sampled_from("the movie was not bad at all zzz , .".split()), min_size=1, max_size=40))
-def test_prefix_probabilities_at_random_points(classifiers, words):
-    models, vocab = classifiers
+def test_prefix_probabilities_at_random_points(trained_classifiers, words):
+    models, vocab = trained_classifiers
     for model in models.values():
-        p = seq_models.prefix_probabilities(model, vocab.encode(words))
+        p = classifiers.prefix_probabilities(model, vocab.encode(words))
         assert p.shape == (len(words), 2) and _finite(p) and np.allclose(p.sum(axis=1), 1, atol=1e-5)
 
 
@@ -515,7 +517,7 @@ def test_prefix_probabilities_at_random_points(classifiers, words):
 @pytest.fixture(scope="module")
 def reverser():
     torch.manual_seed(0)
-    return seq2seq.Seq2Seq(seq_tasks.N_SPECIALS + 4, 8, 16)
+    return encoder_decoder.Seq2Seq(generated_tasks.N_SPECIALS + 4, 8, 16)
 
 
 def test_decoder_explorer_sweep(reverser, capsys):
@@ -526,8 +528,8 @@ def test_decoder_explorer_sweep(reverser, capsys):
 @SWEEP
 @given(letters=st.text(alphabet="abcd", min_size=1, max_size=12), beam=st.integers(1, 10))
 def test_decode_report_at_random_points(reverser, letters, beam):
-    src = seq_tasks.text_to_symbols(letters, 4)
-    r = seq2seq.decode_report(reverser, src, target=src[::-1], beam_size=beam, max_len=9)
+    src = generated_tasks.text_to_symbols(letters, 4)
+    r = encoder_decoder.decode_report(reverser, src, target=src[::-1], beam_size=beam, max_len=9)
     assert _finite(r["greedy_logp"], r["beam_logp"]) and r["greedy_logp"] <= 0 and r["beam_logp"] <= 0
     assert len(r["greedy"]) <= 9 and len(r["beam"]) <= 9
 

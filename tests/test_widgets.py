@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from course_utils import widgets
+from course_utils.ui import widgets
 
 
 def test_widgets_check_reacts_to_the_slider():
@@ -89,7 +89,8 @@ def test_ngram_explorer_updates_on_n_and_k():
 
 def test_rnn_stepper_moves_through_the_sentence():
     import torch
-    from course_utils import rnn, text
+    from course_utils import rnn
+    from course_utils.data import text
     torch.manual_seed(0)
     vocab = text.Vocab("the small cat sat on the mat".split())
     model = rnn.RNNLM(len(vocab), embed_dim=4, hidden_size=6)
@@ -104,7 +105,9 @@ def test_rnn_stepper_moves_through_the_sentence():
 
 def test_rnn_stepper_draws_once_when_a_shorter_sentence_pulls_t_back(monkeypatch):
     import torch
-    from course_utils import plots, rnn, text
+    from course_utils.ui import plots
+    from course_utils import rnn
+    from course_utils.data import text
     torch.manual_seed(0)
     vocab = text.Vocab("the small cat sat on the mat".split())
     box = widgets.rnn_stepper(rnn.RNNLM(len(vocab), embed_dim=4, hidden_size=6), vocab, "the small cat sat")
@@ -133,11 +136,12 @@ def test_bptt_gradient_explorer_follows_the_length():
 
 def test_sentiment_stepper_updates_on_a_new_sentence_and_model():
     import torch
-    from course_utils import seq_models, text
+    from course_utils import classifiers
+    from course_utils.data import text
     torch.manual_seed(0)
     vocab = text.Vocab("the movie was not good bad".split())
-    models = {"last": seq_models.SequenceClassifier(len(vocab), 4, 3),
-              "bi": seq_models.SequenceClassifier(len(vocab), 4, 3, pooling="bi")}
+    models = {"last": classifiers.SequenceClassifier(len(vocab), 4, 3),
+              "bi": classifiers.SequenceClassifier(len(vocab), 4, 3, pooling="bi")}
     box = widgets.sentiment_stepper(models, vocab, "the movie was good")
     (text_box, pick), readout = box.children[0].children, box.children[1]
     before = readout.value
@@ -153,9 +157,10 @@ def test_sentiment_stepper_updates_on_a_new_sentence_and_model():
 
 def test_decoder_explorer_updates_and_shows_bad_input_in_the_output():
     import torch
-    from course_utils import seq2seq, seq_tasks
+    from course_utils import encoder_decoder
+    from course_utils.data import generated_tasks
     torch.manual_seed(0)
-    model = seq2seq.Seq2Seq(seq_tasks.N_SPECIALS + 4, 8, 16)
+    model = encoder_decoder.Seq2Seq(generated_tasks.N_SPECIALS + 4, 8, 16)
     box = widgets.decoder_explorer(model, "abc", n_symbols=4, max_len=6)
     (text_box, beam), readout, out = box.children[0].children, box.children[1], box.children[2]
     before = readout.value
@@ -170,9 +175,10 @@ def test_decoder_explorer_updates_and_shows_bad_input_in_the_output():
 
 def test_lstm_gate_explorer_reacts_to_gates_and_mode():
     import torch
-    from course_utils import cells, tasks
+    from course_utils import cells, adding
+    from course_utils.data import generated_tasks
     layer = cells.LSTMLayer(2, 6)
-    x, _y = tasks.adding_problem(2, 12, seed=0)
+    x, _y = generated_tasks.adding_problem(2, 12, seed=0)
     box = widgets.lstm_gate_explorer([s.numpy() for s in x], [layer.trace(s) for s in x], length=20)
     mode, sliders, pick, readout = box.children[0], box.children[1].children, box.children[2], box.children[3]
     before = readout.value
@@ -186,8 +192,9 @@ def test_lstm_gate_explorer_reacts_to_gates_and_mode():
 
 
 def test_adding_showdown_explorer_trains_a_new_length():
-    from course_utils import tasks
-    train = lambda T: {k: tasks.train_adding(tasks.AddingModel(k), T, steps=3, eval_every=1, progress=False)
+    from course_utils import adding
+    from course_utils.data import generated_tasks
+    train = lambda T: {k: adding.train_adding(adding.AddingModel(k), T, steps=3, eval_every=1, progress=False)
                        for k in ("rnn", "lstm")}
     results = {5: train(5)}
     box = widgets.adding_showdown_explorer(results, train, 5, lengths=[5, 6])

@@ -169,7 +169,7 @@ def test_bad_input_gets_a_clear_error(call, message):
 
 
 def test_encode_sentences_drops_unknown_words_and_splits_long_ones():
-    from course_utils.text import Vocab
+    from course_utils.data.text import Vocab
     vocab = Vocab("a b a b c".split())
     out = w2v.encode_sentences([["a", "zzz", "b", "a", "b", "c"]], vocab, max_len=3)
     assert [s.tolist() for s in out] == [[vocab.index("a"), vocab.index("b"), vocab.index("a")],

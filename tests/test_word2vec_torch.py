@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils import toy_corpora, word2vec as w2v, word2vec_torch as wt
-from course_utils.text import Vocab
+from course_utils.data import planted_corpus
+from course_utils import word2vec as w2v, word2vec_torch as wt
+from course_utils.data.text import Vocab
 
 
 def test_loss_matches_the_numpy_reference():
@@ -70,7 +71,7 @@ def test_sgd_step_is_the_update_autograd_and_sgd_give(Model):
 
 @pytest.mark.parametrize("Model", [wt.SkipGram, wt.CBOW])
 def test_training_on_the_planted_corpus_lowers_the_loss(Model):
-    sents = toy_corpora.planted_corpus(sentences_per_word=10)
+    sents = planted_corpus.planted_corpus(sentences_per_word=10)
     vocab = Vocab([t for s in sents for t in s])
     ids = w2v.encode_sentences(sents, vocab)
     model = Model(len(vocab), 16)

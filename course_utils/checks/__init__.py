@@ -11,7 +11,7 @@ before any comparison. Every public ``check_*`` is wrapped in ``@checker``, a
 safety net that turns a bug in the check itself into a "Not yet" too.
 
 A learner's function that still raises ``NotImplementedError`` (the stub in a
-student copy, see ``course_utils.publish.student``) is not a wrong answer: the
+student copy, see ``course_tools.student``) is not a wrong answer: the
 check raises ``NotImplementedError("not implemented yet: ...")`` naming the
 function to fill in, so the exercise cell visibly stops there.
 """

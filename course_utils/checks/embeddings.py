@@ -1,8 +1,8 @@
 """Checkers for the exercises of notebook 01 (one-hot vs embeddings)."""
 import numpy as np
 
-from .. import embeddings
-from . import as_array, call_learner, check_function, check_number, checker, report
+from course_utils import embeddings
+from course_utils.checks import as_array, call_learner, check_function, check_number, checker, report
 
 
 @checker

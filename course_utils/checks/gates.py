@@ -4,8 +4,8 @@ import math
 import numpy as np
 import torch
 
-from .. import cells
-from . import as_array, as_arrays, as_number, call_learner, check_function, checker, compare_arrays, report
+from course_utils import cells
+from course_utils.checks import as_array, as_arrays, as_number, call_learner, check_function, checker, compare_arrays, report
 
 
 def _lstm_args(seed=8, B=3, D=4, H=5):

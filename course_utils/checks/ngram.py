@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from . import as_array, as_number, call_learner, check_function, checker, report
+from course_utils.checks import as_array, as_number, call_learner, check_function, checker, report
 
 
 def _add_k_reference(counts, k):

@@ -1,8 +1,8 @@
 """Checkers for the exercises of notebooks 05 (recurrent networks) and 06 (BPTT by hand)."""
 import numpy as np
 
-from .. import rnn
-from . import as_array, as_arrays, call_learner, check_function, checker, compare_arrays, describe, report
+from course_utils import rnn
+from course_utils.checks import as_array, as_arrays, call_learner, check_function, checker, compare_arrays, describe, report
 
 
 @checker

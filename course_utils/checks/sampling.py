@@ -3,8 +3,8 @@ import math
 
 import numpy as np
 
-from .. import sampling
-from . import as_array, as_number, call_learner, check_function, checker, report
+from course_utils import sampling
+from course_utils.checks import as_array, as_number, call_learner, check_function, checker, report
 
 
 @checker

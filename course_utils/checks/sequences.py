@@ -2,8 +2,8 @@
 import numpy as np
 import torch
 
-from .. import padding, seq2seq, seq_models
-from . import as_array, as_arrays, as_int, as_number, call_learner, checker, compare_arrays, describe, report
+from course_utils import padding, encoder_decoder, classifiers
+from course_utils.checks import as_array, as_arrays, as_int, as_number, call_learner, checker, compare_arrays, describe, report
 
 
 @checker
@@ -82,7 +82,7 @@ def check_bio_spans(fn) -> bool:
         ok, got = call_learner(fn, tags, name="bio_spans")
         if not ok:
             return False
-        want = seq_models.bio_spans(tags)
+        want = classifiers.bio_spans(tags)
         got, problem = _spans(got)
         if problem:
             return report(False, "", problem)
@@ -101,7 +101,7 @@ def check_teacher_forcing_batch(fn) -> bool:
     ok, got = call_learner(fn, targets, name="teacher_forcing_batch")
     if not ok:
         return False
-    want_in, want_out = (t.numpy() for t in seq2seq.teacher_forcing_batch(targets))
+    want_in, want_out = (t.numpy() for t in encoder_decoder.teacher_forcing_batch(targets))
     pair, problem = as_arrays(got, ("decoder inputs", "decoder targets"))
     if problem:
         return report(False, "", problem)

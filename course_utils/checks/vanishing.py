@@ -1,8 +1,8 @@
 """Checkers for the exercises of notebook 07 (vanishing and exploding gradients)."""
 import numpy as np
 
-from .. import clipping, spectra
-from . import as_array, as_bool, as_number, call_learner, checker, compare_arrays, describe, report
+from course_utils import clipping, spectra
+from course_utils.checks import as_array, as_bool, as_number, call_learner, checker, compare_arrays, describe, report
 
 # Matrices chosen so that the usual mistakes give a different number from the right one.
 _RADIUS_CASES = {

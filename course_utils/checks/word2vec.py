@@ -1,8 +1,8 @@
 """Checkers for the exercises of notebook 02 (word2vec from scratch)."""
 import numpy as np
 
-from .. import word2vec
-from . import as_array, as_number, call_learner, checker, compare_arrays, describe, report
+from course_utils import word2vec
+from course_utils.checks import as_array, as_number, call_learner, checker, compare_arrays, describe, report
 
 
 @checker
@@ -133,7 +133,7 @@ def _learner_word(fn, E, itos, a, b, c):
 @checker
 def check_three_cos_add(fn) -> bool:
     """Notebook 03, exercise 1: ``fn(E, itos, a, b, c)`` returns the 3CosAdd answer (a word)."""
-    from .. import evaluation
+    from course_utils import evaluation
 
     E, itos = _analogy_case()
     expected = evaluation.solve_analogy(E, itos, "a", "b", "c")[0][0]
@@ -165,7 +165,7 @@ def check_three_cos_add(fn) -> bool:
 @checker
 def check_similarity_spearman(fn) -> bool:
     """Notebook 03, exercise 2: ``fn(E, itos, pairs)`` returns ``(spearman, oov_rate)``."""
-    from .. import evaluation
+    from course_utils import evaluation
 
     rng = np.random.default_rng(3)
     itos = ["<unk>"] + [f"w{i}" for i in range(12)]

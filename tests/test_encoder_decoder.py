@@ -4,8 +4,8 @@ import pytest
 import torch
 
 from course_utils import padding
-from course_utils import seq2seq as S
-from course_utils import seq_tasks as T
+from course_utils import encoder_decoder as S
+from course_utils.data import generated_tasks as T
 
 
 def _model(seed=0, **kw):

@@ -1,4 +1,6 @@
-"""Generated sequence tasks, the same from the same seed (notebooks 10 and 11).
+"""Generated tasks, the same from the same seed (notebooks 08, 10 and 11).
+
+- :func:`adding_problem`: the long-range regression task of notebook 08.
 
 - :func:`negation_sentiment`: short reviews whose label depends on word order
   ("not good" is negative, "not bad at all" is positive); many pairs of
@@ -9,8 +11,39 @@
 - :func:`reversal_pairs`: reverse a sequence of symbols, for the encoder-decoder.
 """
 import numpy as np
+import torch
 
-from .validate import positive_int
+from course_utils.checks.arguments import positive_int
+
+ADDING_BASELINE_MSE = 1 / 6  # Var(u_1 + u_2) for two independent U[0, 1] values
+
+
+def adding_problem(n: int, length: int, seed: int = 0):
+    """The adding problem (Hochreiter & Schmidhuber 1997; the form of Le et al. 2015).
+
+    Each sequence has ``length`` steps of two features: a value drawn from
+    U[0, 1] and a marker that is 1 at exactly two steps, one in the first half
+    and one in the second half. The target is the sum of the two marked values.
+
+    Returns ``(x, y)``: float32 tensors of shapes ``(n, length, 2)`` and ``(n,)``.
+    Always predicting 1 (the mean) gives MSE = 1/6 = 0.167
+    (``ADDING_BASELINE_MSE``): the trivial baseline a model must beat.
+    """
+    n = positive_int("n", n)
+    length = positive_int("length", length, minimum=2)
+    rng = np.random.default_rng(seed)
+    values = rng.uniform(0.0, 1.0, size=(n, length))
+    half = length // 2
+    first = rng.integers(0, half, size=n)
+    second = rng.integers(half, length, size=n)
+    markers = np.zeros((n, length))
+    rows = np.arange(n)
+    markers[rows, first] = 1.0
+    markers[rows, second] = 1.0
+    x = np.stack([values, markers], axis=2).astype(np.float32)
+    y = (values[rows, first] + values[rows, second]).astype(np.float32)
+    return torch.from_numpy(x), torch.from_numpy(y)
+
 
 POSITIVE = ("good", "great", "fine", "excellent", "fun", "clever")
 NEGATIVE = ("bad", "awful", "poor", "boring", "dull", "weak")

@@ -214,8 +214,8 @@ def prefix_probability_bars(ax, words, p_positive, title: str = "") -> None:
     label_axes(ax, title or "Prediction after reading each prefix", "", "P(positive)")
 
 
-def accuracy_by_length(ax, by_length: dict, label: str = "", key: str = "exact", train_max: int | None = None) -> None:
-    """Accuracy against source length from ``seq2seq.accuracy_by_length`` (notebook 11)."""
+def accuracy_by_length_curve(ax, by_length: dict, label: str = "", key: str = "exact", train_max: int | None = None) -> None:
+    """Accuracy against source length from ``encoder_decoder.accuracy_by_length`` (notebook 11)."""
     lengths = sorted(by_length)
     ax.plot(lengths, [by_length[L][key] for L in lengths], "o-", label=label or key)
     if train_max is not None:
@@ -237,7 +237,7 @@ def kind_color(label: str) -> str:
 def adding_curves(ax, results: dict, baseline: float, length: int) -> None:
     """Held-out MSE vs training step for each model on the adding problem, with the trivial baseline.
 
-    results: ``{kind: history}``, each history from ``tasks.train_adding``.
+    results: ``{kind: history}``, each history from ``adding.train_adding``.
     """
     for kind, res in results.items():
         ax.plot(res["heldout_steps"], res["heldout_mse"], marker="o", ms=3, color=kind_color(kind), label=kind.upper())
@@ -247,7 +247,7 @@ def adding_curves(ax, results: dict, baseline: float, length: int) -> None:
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)  # outside: the curves fill the axes
 
 
-def gradient_flow(ax, norms: dict, title: str = "How much the last state depends on earlier states") -> None:
+def jacobian_norm_curves(ax, norms: dict, title: str = "How much the last state depends on earlier states") -> None:
     """``||dh_T/dh_k||`` (or ``dc_T/dc_k``) against k on a log axis, one line per model.
 
     Colour by kind (from the label); dashed when the label names ``c_T``; hollow squares when it names a

@@ -10,8 +10,8 @@ import torch
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from . import padding
-from .validate import positive_ints
+from course_utils import padding
+from course_utils.checks.arguments import positive_ints
 
 POOLINGS = ("last", "mean", "bi")
 PAD_ID = 0  # what padding.pad_sequences fills with, and Vocab(tokens, pad=True) keeps for "<pad>"

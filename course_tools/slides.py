@@ -1,6 +1,6 @@
 """`make slides`: static reveal.js slides of every notebook that open from disk with no network.
 
-    python -m course_utils.publish.slides [--fast] [--out site] [NAME ...]
+    python -m course_tools.slides [--fast] [--out site] [NAME ...]
 
 Slides show outputs, so they are made from the executed copies in ``build/executed/publish/`` that
 `make html` leaves (``site.executed_notebook`` reuses them while the notebook, the package sources,
@@ -13,7 +13,7 @@ import shutil
 import time
 from pathlib import Path
 
-from . import site
+from course_tools import site
 
 REVEAL_PARTS = ("dist", "plugin/notes", "LICENSE")
 

@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils import seq_models as M
-from course_utils import seq_tasks as T
-from course_utils.text import Vocab
+from course_utils import classifiers as M
+from course_utils.data import generated_tasks as T
+from course_utils.data.text import Vocab
 
 
 def test_bio_spans_by_hand():

@@ -10,7 +10,7 @@ import os
 import re
 from pathlib import Path
 
-from .text import tokenize
+from course_utils.data.text import tokenize
 
 _WIKI_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 
@@ -23,7 +23,7 @@ def data_dir() -> Path:
     """
     if os.environ.get("COURSE_DATA_DIR"):
         return Path(os.environ["COURSE_DATA_DIR"])
-    repo_data = Path(__file__).resolve().parent.parent / "data"
+    repo_data = Path(__file__).resolve().parents[2] / "data"
     if repo_data.is_dir():
         return repo_data
     return Path.home() / ".cache" / "rnn-course"
@@ -71,7 +71,7 @@ def wikipedia_articles() -> list[list[str]]:
 
     Source: gensim's test data (``enwiki-latest-pages-articles1...shortened.bz2``),
     wiki markup removed by gensim's ``filter_wiki``, tokenized by
-    :func:`course_utils.text.tokenize` (lower case, no punctuation).
+    :func:`course_utils.data.text.tokenize` (lower case, no punctuation).
     Licence: Wikipedia text is CC BY-SA 3.0 (and GFDL).
     Returns one list of tokens per article.
     """
@@ -81,21 +81,6 @@ def wikipedia_articles() -> list[list[str]]:
 def wikipedia_tokens() -> list[str]:
     """All tokens of :func:`wikipedia_articles`, articles concatenated in order."""
     return [tok for article in wikipedia_articles() for tok in article]
-
-
-def lee_documents(which: str = "background") -> list[list[str]]:
-    """The Lee news corpus (Australian news, 2001): one token list per document.
-
-    ``which="background"``: 300 documents, about 60 000 tokens
-    (``lee_background.cor``); ``which="test"``: 50 documents (``lee.cor``).
-    Source: gensim's test data; Lee, Pincombe and Welsh (2005). Use for
-    teaching and research.
-    """
-    files = {"background": "lee_background.cor", "test": "lee.cor"}
-    if which not in files:
-        raise ValueError(f"which must be one of {sorted(files)}, got {which!r}")
-    text = gensim_test_file(files[which]).read_text(encoding="latin-1")
-    return [tokenize(line) for line in text.splitlines() if line.strip()]
 
 
 def movie_reviews() -> list[tuple[list[str], int]]:

@@ -10,7 +10,7 @@ import json
 import math
 import os
 
-from . import config
+from course_utils import config
 
 _OPS = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
         ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}

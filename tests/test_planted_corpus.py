@@ -1,16 +1,16 @@
 """The planted-relations corpus: deterministic, balanced, and its analogies are well formed."""
 import pytest
 
-from course_utils import toy_corpora
+from course_utils.data import planted_corpus
 
 
 def test_same_seed_same_corpus_and_other_seed_other_order():
-    assert toy_corpora.planted_corpus(seed=1) == toy_corpora.planted_corpus(seed=1)
-    assert toy_corpora.planted_corpus(seed=1) != toy_corpora.planted_corpus(seed=2)
+    assert planted_corpus.planted_corpus(seed=1) == planted_corpus.planted_corpus(seed=1)
+    assert planted_corpus.planted_corpus(seed=1) != planted_corpus.planted_corpus(seed=2)
 
 
 def test_every_relation_word_appears_with_its_role_and_pair_words():
-    sents = toy_corpora.planted_corpus(sentences_per_word=5)
+    sents = planted_corpus.planted_corpus(sentences_per_word=5)
     assert len(sents) == 3 * 8 * 2 * 5
     paris = [s for s in sents if "paris" in s]
     assert len(paris) == 5
@@ -19,9 +19,9 @@ def test_every_relation_word_appears_with_its_role_and_pair_words():
 
 
 def test_analogies():
-    qs = toy_corpora.planted_analogies()
+    qs = planted_corpus.planted_analogies()
     assert len(qs) == 3 * 8 * 7 and ("france", "paris", "italy", "rome") in qs
-    assert len(toy_corpora.planted_analogies("gender")) == 56
+    assert len(planted_corpus.planted_analogies("gender")) == 56
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -30,9 +30,9 @@ def test_analogies():
 ])
 def test_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        toy_corpora.planted_corpus(**kwargs)
+        planted_corpus.planted_corpus(**kwargs)
 
 
 def test_unknown_relation():
     with pytest.raises(ValueError, match="relation must be one of"):
-        toy_corpora.planted_analogies("colour")
+        planted_corpus.planted_analogies("colour")

@@ -3,7 +3,7 @@ from collections import Counter
 
 import pytest
 
-from course_utils import seq_tasks as T
+from course_utils.data import generated_tasks as T
 
 
 def test_negation_sentiment_is_seeded_balanced_and_follows_the_rule():

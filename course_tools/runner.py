@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_DIR = ROOT / "course_utils"
 PINS_FILE = ROOT / "pyproject.toml"
 CACHE_DIR = ROOT / "build" / "executed"

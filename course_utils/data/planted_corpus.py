@@ -17,7 +17,7 @@ of the filler, which a seed fixes.
 """
 import numpy as np
 
-from .validate import positive_int, positive_ints
+from course_utils.checks.arguments import positive_int, positive_ints
 
 # relation -> [(a, b, [words only this pair uses]), ...]
 RELATIONS = {

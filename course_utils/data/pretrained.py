@@ -3,7 +3,7 @@
 Notebook 10 starts a classifier's embedding table from them (lecture 004: ``W_xh`` can be
 initialised with word2vec embeddings). :func:`wikipedia_vectors` trains with the package's
 trainer (:func:`course_utils.word2vec_torch.train`, notebook 03) on
-:func:`course_utils.corpora.wikipedia_articles` and caches the vectors and their words under
+:func:`course_utils.data.corpora.wikipedia_articles` and caches the vectors and their words under
 ``data/cache/`` in a file whose name spells out the settings. Each setting is trained once per
 clone, by whichever notebook asks first: no notebook depends on another having run. After
 changing the trainer itself, delete the cached files (``data/cache/w2v_*.npz``).
@@ -14,9 +14,10 @@ import time
 import numpy as np
 import torch
 
-from . import corpora, word2vec, word2vec_torch
-from .text import Vocab
-from .validate import positive_int, positive_ints
+from course_utils.data import corpora
+from course_utils import word2vec, word2vec_torch
+from course_utils.data.text import Vocab
+from course_utils.checks.arguments import positive_int, positive_ints
 
 ARCHITECTURES = {"skipgram": word2vec_torch.SkipGram, "cbow": word2vec_torch.CBOW}
 

@@ -13,7 +13,8 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import embeddings, plots
+from course_utils import embeddings
+from course_utils.ui import plots
 
 
 def _readout() -> W.HTML:
@@ -126,7 +127,7 @@ def pair_window_explorer(words, window: int = 2, center: int = 2) -> W.Widget:
 
     words: the sentence's tokens. A thin layer over ``word2vec.pairs_for_display``.
     """
-    from . import word2vec
+    from course_utils import word2vec
 
     words = list(words)
     word2vec.pairs_for_display(words, window, center)  # bad arguments fail here, not in the readout
@@ -165,7 +166,7 @@ def embedding_explorer(E, itos, word: str = "france", analogy=("man", "king", "w
 
     E: word vectors ``(len(itos), d)``. A thin layer over ``evaluation.explore``.
     """
-    from . import evaluation
+    from course_utils import evaluation
 
     if len(E) != len(itos):
         raise ValueError(f"E has {len(E)} rows but itos has {len(itos)} words")
@@ -200,7 +201,7 @@ def ngram_explorer(models: dict, heldout, itos, n: int = 2, k: float = 0.1, seed
 
     models: ``{n: fitted ngram.NGramLM}``; heldout: list of id sequences; itos: id -> word.
     """
-    from . import ngram
+    from course_utils import ngram
 
     if n not in models:
         raise ValueError(f"n={n!r} is not among the fitted orders {sorted(models)}")
@@ -240,7 +241,8 @@ def rnn_stepper(model, vocab, sentence: str) -> W.Widget:
     model: an ``rnn.RNNLM``; vocab: a ``text.Vocab``; sentence: the text to start with
     (editable in the widget).
     """
-    from . import rnn, text
+    from course_utils import rnn, sampling
+    from course_utils.data import text
 
     params = model.numpy_params()
     box = W.Text(value=sentence, description="sentence", layout=W.Layout(width="60%"),
@@ -255,7 +257,7 @@ def rnn_stepper(model, vocab, sentence: str) -> W.Widget:
         state["sentence"] = box.value
         state["words"] = [w if w in vocab else f"{w}(unk)" for w in words]
         state["h"] = rnn.hidden_states(params, model.embed_numpy(vocab.encode(words)))
-        state["probs"] = _softmax_rows(state["h"] @ params["W_hy"].T + params["b_y"])
+        state["probs"] = sampling.softmax_with_temperature(state["h"] @ params["W_hy"].T + params["b_y"])
 
     def draw():
         if state.get("sentence") != box.value:
@@ -276,19 +278,13 @@ def rnn_stepper(model, vocab, sentence: str) -> W.Widget:
     return W.VBox([box, step, readout, out])
 
 
-def _softmax_rows(z):
-    z = z - z.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
-
-
 def bptt_gradient_explorer(cases: dict, length: int = 20, max_length: int | None = None) -> W.Widget:
     """``||dL_T/dh_t||`` for each t, for several RNNs, with the sequence length T as a slider (notebook 06).
 
     cases: ``{label: (params, x, targets)}`` with x ``(time, input)``, targets
     ``(time,)``; the first T steps are used.
     """
-    from . import rnn
+    from course_utils import rnn
 
     longest = min(len(x) for _p, x, _y in cases.values())
     max_length = min(max_length or longest, longest)
@@ -320,7 +316,7 @@ def bptt_gradient_explorer(cases: dict, length: int = 20, max_length: int | None
 
 def gradient_flow_summary(result: dict) -> str:
     """The readout line for one setting (plain text, also printed for the static output)."""
-    from . import spectra
+    from course_utils import spectra
 
     y, T = result["log10_norm"], result["settings"]["T"]
     if np.isneginf(y[0]):
@@ -344,7 +340,7 @@ def gradient_flow_explorer(kind: str = "gaussian", spectral_radius: float = 1.0,
                            nonlinearity: str = "tanh", n: int = 64, seed: int = 0) -> W.Widget:
     """Notebook 07: sliders for W_hh's kind and spectral radius, T and the nonlinearity; plots
     ``||dh_T/dh_k||`` against k beside the eigenvalues. A thin layer over ``spectra.gradient_flow``."""
-    from . import spectra
+    from course_utils import spectra
 
     spectra.gradient_flow(kind, spectral_radius, T, nonlinearity, n, seed=seed)  # bad arguments fail here
     style = {"description_width": "110px"}
@@ -378,7 +374,7 @@ def wall_clipping_summary(result: dict) -> str:
 def wall_clipping_explorer(start: str = "A", clip: str = "norm", threshold: float = 5.0, lr: float = 0.02) -> W.Widget:
     """Notebook 07: gradient descent into the one-unit RNN's wall, with a clipping rule, threshold and
     learning rate to choose. A thin layer over ``clipping.wall_experiment``."""
-    from . import clipping, spectra
+    from course_utils import clipping, spectra
 
     clipping.wall_experiment(start, clip, threshold, lr, steps=1)  # bad arguments fail here
     surface = spectra.error_surface(w_range=(1.0, 13.0), b_range=(-7.0, 1.0), num=121)
@@ -444,7 +440,7 @@ def lstm_gate_explorer(sequences, traces, length: int = 40, f: float = 0.9, i: f
     dict returned by ``cells.LSTMLayer.trace``. Manual mode writes candidates g_t = +1 at
     t = 5 and -0.5 at t = length/2 into a cell of ``length`` steps.
     """
-    from . import cells
+    from course_utils import cells
 
     if len(sequences) != len(traces) or not sequences:
         raise ValueError(f"sequences and traces must be non-empty lists of the same length, "
@@ -483,10 +479,11 @@ def lstm_gate_explorer(sequences, traces, length: int = 40, f: float = 0.9, i: f
 def adding_showdown_explorer(results: dict, train, length: int, lengths) -> W.Widget:
     """Choose the sequence length T of the adding problem; train (or recall) RNN, LSTM and GRU and compare.
 
-    results: ``{T: {kind: tasks.train_adding(...) history}}`` already computed (it is filled in
+    results: ``{T: {kind: adding.train_adding(...) history}}`` already computed (it is filled in
     as new lengths are trained); train: ``train(T) -> {kind: result}``.
     """
-    from . import tasks
+    from course_utils import adding
+    from course_utils.data import generated_tasks
 
     lengths = sorted(set(lengths) | {length})
     if length not in results:
@@ -502,9 +499,9 @@ def adding_showdown_explorer(results: dict, train, length: int, lengths) -> W.Wi
             out.clear_output(wait=True)
         readout.value = f"T = {T}: final held-out MSE " + " &nbsp;|&nbsp; ".join(
             f"{k.upper()} <b>{r['heldout_mse'][-1]:.4f}</b>" for k, r in results[T].items()) + \
-            f" &nbsp;(baseline {tasks.ADDING_BASELINE_MSE:.3f})"
+            f" &nbsp;(baseline {generated_tasks.ADDING_BASELINE_MSE:.3f})"
         fig, ax = plt.subplots(figsize=(7, 3.3))
-        plots.adding_curves(ax, results[T], tasks.ADDING_BASELINE_MSE, T)
+        plots.adding_curves(ax, results[T], generated_tasks.ADDING_BASELINE_MSE, T)
         plots.show(fig)
 
     _live([pick], draw, readout, out)
@@ -515,7 +512,7 @@ def adding_showdown_explorer(results: dict, train, length: int, lengths) -> W.Wi
 
 def sampling_explorer(model, vocab, prompt: str, temperature: float = 1.0, n: int = 200) -> W.Widget:
     """Temperature slider and method choice: re-plot the next-character distribution and re-sample text (notebook 09)."""
-    from . import sampling
+    from course_utils import sampling
 
     method = W.Dropdown(options=["temperature", "top_k", "greedy", "beam"], value="temperature", description="method")
     temp = W.FloatLogSlider(value=temperature, base=10, min=-1, max=0.7, step=0.05, description="T",
@@ -550,7 +547,8 @@ def sentiment_stepper(models: dict, vocab, sentence: str) -> W.Widget:
 
     models: ``{name: trained seq_models classifier}``; vocab: the ``text.Vocab`` they were trained with.
     """
-    from . import seq_models, text
+    from course_utils import classifiers
+    from course_utils.data import text
 
     if not models:
         raise ValueError("models must hold at least one trained classifier")
@@ -563,7 +561,7 @@ def sentiment_stepper(models: dict, vocab, sentence: str) -> W.Widget:
         if not words:
             readout.value = "type a few words"
             return
-        probs = seq_models.prefix_probabilities(models[pick.value], vocab.encode(words))[:, 1]
+        probs = classifiers.prefix_probabilities(models[pick.value], vocab.encode(words))[:, 1]
         unknown = [w for w in words if w not in vocab]
         readout.value = (f"{html.escape(pick.value)}: P(positive) = <b>{probs[-1]:.3f}</b> "
                          f"({'positive' if probs[-1] >= 0.5 else 'negative'})"
@@ -578,7 +576,8 @@ def sentiment_stepper(models: dict, vocab, sentence: str) -> W.Widget:
 
 def decoder_explorer(model, source: str, n_symbols: int, max_len: int = 30) -> W.Widget:
     """Type a letter sequence; compare the greedy and beam-search reversals of a seq2seq model (notebook 11)."""
-    from . import seq2seq, seq_tasks
+    from course_utils import encoder_decoder
+    from course_utils.data import generated_tasks
 
     box = W.Text(value=source, description="input", continuous_update=False)
     beam = W.IntSlider(value=3, min=1, max=10, description="beam size", continuous_update=False)
@@ -586,17 +585,17 @@ def decoder_explorer(model, source: str, n_symbols: int, max_len: int = 30) -> W
 
     def draw():
         try:
-            src = seq_tasks.text_to_symbols(box.value, n_symbols)
+            src = generated_tasks.text_to_symbols(box.value, n_symbols)
         except ValueError as err:  # a typo in the box: say so in the output area, keep the last readout
             print(f"ValueError: {err}")
             return
-        rep = seq2seq.decode_report(model, src, target=src[::-1], beam_size=beam.value, max_len=max_len)
+        rep = encoder_decoder.decode_report(model, src, target=src[::-1], beam_size=beam.value, max_len=max_len)
         mark = {True: "&#10004;", False: "&#10008;"}
-        readout.value = (f"n = {len(src)}: greedy <b>{seq_tasks.symbols_to_text(rep['greedy'])}</b> "
+        readout.value = (f"n = {len(src)}: greedy <b>{generated_tasks.symbols_to_text(rep['greedy'])}</b> "
                          f"{mark[rep['greedy_right']]} (log P {rep['greedy_logp']:.2f}) &nbsp;|&nbsp; "
-                         f"beam {beam.value} <b>{seq_tasks.symbols_to_text(rep['beam'])}</b> "
+                         f"beam {beam.value} <b>{generated_tasks.symbols_to_text(rep['beam'])}</b> "
                          f"{mark[rep['beam_right']]} (log P {rep['beam_logp']:.2f})")
-        print("target:", seq_tasks.symbols_to_text(src[::-1]))
+        print("target:", generated_tasks.symbols_to_text(src[::-1]))
 
     _live([box, beam], draw, readout, out)
     return W.VBox([W.HBox([box, beam]), readout, out])

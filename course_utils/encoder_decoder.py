@@ -4,7 +4,7 @@ The encoder reads ``x_1..x_n`` and keeps only its last state ``h_n`` (the
 "thought vector"). The decoder starts from ``h_n``, reads ``<s> y_1 .. y_{i-1}``
 and predicts ``y_i``: during training it reads the *true* previous tokens
 (teacher forcing); at inference it reads its *own* previous predictions.
-Token ids follow :mod:`course_utils.seq_tasks`: 0 = PAD, 1 = BOS, 2 = EOS.
+Token ids follow :mod:`course_utils.data.generated_tasks`: 0 = PAD, 1 = BOS, 2 = EOS.
 """
 import math
 
@@ -13,9 +13,9 @@ import torch
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from . import padding
-from .seq_tasks import BOS, EOS, PAD
-from .validate import positive_int, positive_ints
+from course_utils import padding
+from course_utils.data.generated_tasks import BOS, EOS, PAD
+from course_utils.checks.arguments import positive_int, positive_ints
 
 
 class Seq2Seq(nn.Module):

@@ -9,7 +9,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from .validate import positive_int
+from course_utils.checks.arguments import positive_int
 
 _WORD = r"[a-z0-9]+(?:'[a-z]+)?"
 _WORD_OR_PUNCT = _WORD + r"|[^\sa-z0-9]"

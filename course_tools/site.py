@@ -1,9 +1,9 @@
 """`make html`: execute every notebook and render a static site that reads from disk with no network.
 
-    python -m course_utils.publish.site [--fast] [--out site] [NAME ...]
+    python -m course_tools.site [--fast] [--out site] [NAME ...]
 
 Each notebook runs top to bottom with nbclient (full mode unless ``--fast``) into an executed
-copy under ``build/executed/publish/`` (made by :mod:`course_utils.publish.runner`, reused while
+copy under ``build/executed/publish/`` (made by :mod:`course_tools.runner`, reused while
 the notebook, the package sources, the pins and the mode are unchanged; `make slides` uses the same
 copies), then nbconvert renders it to ``<out>/<name>.html``. ``<out>/index.html`` lists the notebooks in course order with the first paragraph of each title cell.
 
@@ -23,9 +23,9 @@ from pathlib import Path
 
 import nbformat
 
-from . import runner
+from course_tools import runner
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
 EXECUTED_DIR = runner.CACHE_DIR
 PUBLISH = "publish"  # the runner's kind of run for the site and the slides
@@ -65,7 +65,7 @@ def course_notebooks(names=None, notebook_dir: Path = NOTEBOOK_DIR) -> list:
 def executed_notebook(path: Path, fast: bool = False, executed_dir: Path = EXECUTED_DIR) -> Path:
     """The executed copy of ``path`` for publishing (inline figures, widget state kept); returns its path.
 
-    Run by :mod:`course_utils.publish.runner`, which reuses a copy while the notebook, the package
+    Run by :mod:`course_tools.runner`, which reuses a copy while the notebook, the package
     sources, the pins and the mode are unchanged.
     """
     return runner.executed_copy(path, PUBLISH, fast, cache_dir=executed_dir, inline_figures=True)

@@ -9,7 +9,7 @@ the ``BEGIN`` line,
     raise NotImplementedError("not implemented yet: write the body of one_hot()")
 
 so the exercise cell fails with a clear message until the learner fills it in.
-Outputs are cleared. Run ``python -m course_utils.publish.student --out student/``
+Outputs are cleared. Run ``python -m course_tools.student --out student/``
 (``make student``).
 """
 import argparse
@@ -25,7 +25,7 @@ import nbformat
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
 class SolutionBlockError(ValueError):

@@ -1,0 +1,119 @@
+"""Argument checks for the functions a learner calls: a bad argument fails at once, with a message naming it.
+
+Used at the learner's boundary only: the functions notebooks, exercises and
+widgets call with the learner's input, and the top-level train / generate /
+encode / evaluate functions. Code inside the package trusts its own callers.
+Every message names the argument, says what was expected and shows what came.
+"""
+import numbers
+
+import numpy as np
+import torch
+
+
+def _shown(value) -> str:
+    """A short description of ``value`` for a message (a type for big objects, a repr otherwise)."""
+    if isinstance(value, (np.ndarray, torch.Tensor)):
+        return f"{type(value).__name__} of shape {tuple(value.shape)}"
+    text = repr(value)
+    return text if len(text) <= 60 else f"a {type(value).__name__} ({text[:40]}...)"
+
+
+def positive_int(name: str, value, minimum: int = 1, hint: str = "", maximum: int | None = None) -> int:
+    """``value`` as a Python int, or a ValueError if it is not an int in ``[minimum, maximum]``.
+
+    Accepts Python and numpy integers, refuses bools. ``hint`` (optional) is put in
+    parentheses after the bound: ``n must be an int >= 1 (1 = unigram), got 0``. A
+    ``maximum`` is for sizes that would take minutes or gigabytes: say why in ``hint``.
+    """
+    bad = isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum
+    if bad or (maximum is not None and value > maximum):
+        bound = f">= {minimum}" if maximum is None else f"in [{minimum}, {maximum}]"
+        note = f" ({hint})" if hint else ""
+        raise ValueError(f"{name} must be an int {bound}{note}, got {_shown(value)}")
+    return int(value)
+
+
+def positive_ints(**sizes) -> tuple[int, ...]:
+    """:func:`positive_int` (minimum 1) on each keyword, in order; returns the values as Python ints."""
+    return tuple(positive_int(name, value) for name, value in sizes.items())
+
+
+def finite_number(name: str, value, minimum: float | None = None, maximum: float | None = None,
+                  above: float | None = None, hint: str = "") -> float:
+    """``value`` as a float, or a ValueError if it is not a finite real number within the bounds.
+
+    ``minimum`` and ``maximum`` are inclusive, ``above`` is a strict lower bound
+    (``lr`` must be > 0). Refuses bools, strings, NaN and inf.
+    """
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value)
+    ok = ok and (minimum is None or value >= minimum) and (maximum is None or value <= maximum)
+    ok = ok and (above is None or value > above)
+    if not ok:
+        bounds = [f">= {minimum:g}" if minimum is not None else "", f"> {above:g}" if above is not None else "",
+                  f"<= {maximum:g}" if maximum is not None else ""]
+        bounds = " and ".join(b for b in bounds if b)
+        note = f" ({hint})" if hint else ""
+        raise ValueError(f"{name} must be a finite number{' ' + bounds if bounds else ''}{note}, got {_shown(value)}")
+    return float(value)
+
+
+def choice(name: str, value, options) -> str:
+    """``value`` if it is one of ``options``, or a ValueError listing them."""
+    if not isinstance(value, str) or value not in options:
+        listed = ", ".join(repr(o) for o in options)
+        raise ValueError(f"{name} must be one of {listed}, got {_shown(value)}")
+    return value
+
+
+def finite_array(name: str, value, ndim: int | None = None, what: str = "") -> np.ndarray:
+    """``value`` (list, array or tensor) as a float64 array, or a ValueError if it holds NaN or inf.
+
+    ``ndim`` (optional) is the number of dimensions expected; ``what`` names the
+    shape in the message (``"(V, d)"``). The message says where the first bad entry is.
+    """
+    if torch.is_tensor(value):
+        value = value.detach().cpu().numpy()
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an array of numbers{' ' + what if what else ''}, "
+                         f"got {_shown(value)}") from None
+    if ndim is not None and array.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D{' ' + what if what else ''}, got shape {array.shape}")
+    bad = ~np.isfinite(array)
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        where = f"row {first[0]}" if array.ndim == 2 else f"index {first if len(first) > 1 else first[0]}"
+        raise ValueError(f"{name} holds {int(bad.sum())} NaN or inf entries (the first at {where}); "
+                         f"NaN in weights or vectors usually means training diverged")
+    return array
+
+
+def finite_parameters(name: str, model: torch.nn.Module) -> torch.nn.Module:
+    """``model`` itself, or a ValueError naming the first parameter that holds NaN or inf."""
+    for pname, p in model.named_parameters():
+        if not torch.isfinite(p).all():
+            raise ValueError(f"{name}'s parameter {pname} holds NaN or inf: training diverged "
+                             f"(try a smaller lr or clipping) or the weights were overwritten")
+    return model
+
+
+def int_ids(ids, name: str = "ids", hint: str = "") -> np.ndarray:
+    """A 1-D sequence of integer ids (list, array or tensor) as an int64 array of shape ``(n,)``.
+
+    Empty is allowed. A string or a wrong shape is a ValueError, a non-integer
+    dtype a TypeError; ``hint`` (optional) is put in parentheses after "1-D".
+    """
+    if isinstance(ids, str):
+        raise ValueError(f"{name} must be a sequence of integer ids, got the string {_shown(ids)}: "
+                         f"turn text into ids first (vocab.encode)")
+    if torch.is_tensor(ids):
+        ids = ids.detach().cpu().numpy()
+    ids = np.asarray(ids)
+    if ids.ndim != 1:
+        note = f" ({hint})" if hint else ""
+        raise ValueError(f"{name} must be 1-D{note}, got shape {ids.shape}")
+    if ids.size and not np.issubdtype(ids.dtype, np.integer):
+        raise TypeError(f"{name} must be integers, got dtype {ids.dtype}")
+    return ids.astype(np.int64, copy=False)

@@ -1,0 +1,1 @@
+"""What the learner sees: one plotting style (``plots``) and the interactive experiments (``widgets``)."""
