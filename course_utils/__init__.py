@@ -1,9 +1,13 @@
 """Helpers for the notebooks of the course on word representations and RNNs.
 
-One module per idea (see CONVENTIONS.md): ``config`` (fast/full mode, seeds,
-device), ``text`` (tokenizer, Vocab), ``corpora`` (offline text),
-``embeddings`` (one-hot vs dense tables), ``plots`` (one style), ``checks``
-(exercise feedback) and ``widgets`` (imported by notebooks only).
+The folders are the layers (CONTRIBUTING.md says more):
+
+- the modules at the top are the reference code a learner reads, one idea each
+  (``embeddings``, ``word2vec``, ``rnn``, ``cells``, ``sampling``, ...), and ``config``
+  (fast/full mode, seeds, threads, device);
+- ``data/``: text and vocabularies, offline corpora, generated tasks, cached vectors;
+- ``checks/``: exercise feedback, checked claims, argument checks;
+- ``ui/``: one plotting style and the interactive widgets (imported by notebooks only).
 """
 
 __version__ = "0.1.0"

@@ -1,6 +1,6 @@
 """The vanilla (Elman) RNN: numpy forward + backpropagation through time, and torch layers.
 
-Notation (COURSE.md)::
+Notation (the notation table of notebooks 05-06)::
 
     h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh),   h_0 = 0 unless given
     o_t = W_hy h_t + b_y,   y_hat_t = softmax(o_t),   L = sum_t -log y_hat_t[y_t]

@@ -1,4 +1,4 @@
-"""No notebook asserts on a wall-clock measurement: speed claims live in bench/ (CONVENTIONS.md).
+"""No notebook asserts on a wall-clock measurement: speed claims live in bench/ (CONTRIBUTING.md).
 
 A timing assert passes on a quiet machine and fails on a busy one, so it fails CI by luck. The check
 follows names through a notebook: a name is *timed* when it is assigned from an expression that

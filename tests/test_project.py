@@ -86,3 +86,34 @@ def test_notebooks_using_torch_follow_the_one_thread_policy(path):
     assert "set_num_threads" not in code, "threads are set through config.set_threads(), not torch directly"
     if re.search(r"^import torch$", code, re.MULTILINE):
         assert "config.set_threads()" in code, f"{path.name} imports torch but never calls config.set_threads()"
+
+
+def _project_text_files():
+    """Every tracked text file of the project (git ls-files), as (path, text)."""
+    import subprocess
+    names = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    for name in names:
+        path = ROOT / name
+        if path.suffix in {".py", ".md", ".ipynb", ".toml", ".yml", ".cfg", ".txt", ".j2", ".json"} or path.name in {"Makefile", "run"}:
+            yield name, path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_the_project_documents_itself():
+    """CONTRIBUTING.md exists and the README links it; nothing points at the course's private planning files."""
+    assert "](CONTRIBUTING.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+    private = ("CONVENTIONS" + ".md", "COURSE" + ".md")   # split so this file does not name them itself
+    named = [name for name, text in _project_text_files() if any(p in text for p in private)]
+    assert not named, f"these files refer to planning documents a user's clone does not have: {named}"
+
+
+def test_course_utils_top_level_holds_reference_modules_and_layer_folders():
+    """The package's layers are folders: data/, ui/ and checks/ beside the flat reference modules and config."""
+    package = ROOT / "course_utils"
+    folders = {p.name for p in package.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert folders == {"checks", "data", "ui"}
+    top = {p.stem for p in package.glob("*.py")} - {"__init__", "config"}
+    layer_names = {p.stem for folder in ("data", "ui") for p in (package / folder).glob("*.py")}
+    assert not top & layer_names, f"modules in two layers: {top & layer_names}"
+    assert not (package / "publish").exists() and (ROOT / "course_tools" / "runner.py").exists()
+    imports_ui = [p.name for p in package.glob("*.py") if "course_utils.ui" in p.read_text(encoding="utf-8")]
+    assert not imports_ui, f"reference modules must not import the ui layer: {imports_ui}"
