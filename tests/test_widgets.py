@@ -1,6 +1,5 @@
 """Widgets run headless: build them, change a control, see the shown value change."""
 import numpy as np
-import pytest
 
 from course_utils.ui import widgets
 
@@ -39,11 +38,6 @@ def test_word_pair_explorer_updates_on_a_new_word():
     assert "one-hot cosine <b>0.000</b>" in before
     pick_j.value = "car"
     assert readout.value != before and "car" in readout.value
-
-
-def test_word_pair_explorer_rejects_unknown_words():
-    with pytest.raises(ValueError, match="word_j='zebra'"):
-        widgets.word_pair_explorer(["<unk>", "cat"], np.eye(2), "cat", "zebra")
 
 
 def test_gradient_flow_explorer_updates_and_survives_the_extremes():
@@ -129,8 +123,6 @@ def test_bptt_gradient_explorer_follows_the_length():
     before = readout.value
     slider.value = 10
     assert readout.value != before and "T = 10" in readout.value
-    with pytest.raises(ValueError, match="length must be in"):
-        widgets.bptt_gradient_explorer(cases, length=50)
 
 # ----------------------------------------------------------------- notebooks 10-11
 
@@ -151,11 +143,9 @@ def test_sentiment_stepper_updates_on_a_new_sentence_and_model():
     before = readout.value
     pick.value = "bi"
     assert readout.value != before and "bi:" in readout.value
-    with pytest.raises(ValueError, match="models"):
-        widgets.sentiment_stepper({}, vocab, "x")
 
 
-def test_decoder_explorer_updates_and_shows_bad_input_in_the_output():
+def test_decoder_explorer_updates_and_says_what_to_type():
     import torch
     from course_utils import encoder_decoder
     from course_utils.data import generated_tasks
@@ -168,8 +158,8 @@ def test_decoder_explorer_updates_and_shows_bad_input_in_the_output():
     text_box.value = "dcba"
     assert readout.value != before and "n = 4" in readout.value
     before = readout.value
-    text_box.value = "xyz"  # not a..d: the error goes to the output area, the readout stays
-    assert readout.value == before
+    text_box.value = "xyz"  # not a..d: the readout says what to type
+    assert readout.value == "type letters a..d (spaces optional); &#x27;xyz&#x27; has other characters"
 
 # ----------------------------------------------------------------- notebooks 08-09
 

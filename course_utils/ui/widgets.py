@@ -2,8 +2,14 @@
 
 Each widget is a thin layer: a pure function (unit-tested elsewhere) computes
 the numbers, a function in ``plots`` draws them, and the widget wires controls
-to both (``_live`` below). An error in a callback is shown in the widget's readout,
-with its traceback in the output area.
+to both (``_live`` below).
+
+Each widget checks its call's arguments first: a value its controls cannot show
+(a starting value outside a slider, an option not in a menu) is refused with a
+message naming the argument and the range. An error in the first drawing comes
+from the call and is raised; a later one comes from a control and is shown in the
+readout, with its traceback in the output area. Text typed into a box is never an
+error: the readout says which words it could not read.
 """
 import contextlib
 import html
@@ -12,9 +18,13 @@ import traceback
 import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
+import torch
 
 from course_utils import embeddings
+from course_utils.checks.arguments import choice, finite_array, finite_number, finite_parameters, int_ids, positive_int
 from course_utils.ui import plots
+
+_SLIDER_RANGE = "the slider's range"  # the hint of a starting value a slider could not show
 
 
 def _readout() -> W.HTML:
@@ -32,22 +42,71 @@ def _output(height: str, scroll: bool = False) -> W.Output:
 def _live(controls, draw, readout: W.HTML, out: W.Output | None = None) -> None:
     """Run ``draw()`` now and whenever one of ``controls`` changes.
 
-    ``draw`` sets ``readout.value`` and prints or plots into ``out``. If it raises, the error is shown
-    in the readout and its traceback in ``out``, where the learner looks (not lost in a log).
+    ``draw`` sets ``readout.value`` and prints or plots into ``out``. If the first drawing fails, the
+    call's arguments are at fault and the error is raised. If a later one fails, the error is shown in
+    the readout and its traceback in ``out``, where the learner looks (not lost in a log).
     """
-    def update(_change=None):
+    def update(_change=None, first=False):
+        failed = None
         with out if out is not None else contextlib.nullcontext():
             if out is not None:
                 out.clear_output(wait=True)
             try:
                 draw()
             except Exception as err:
-                readout.value = f"<b>error:</b> {html.escape(type(err).__name__)}: {html.escape(str(err))}"
-                traceback.print_exc()
+                if first:
+                    failed = err  # raised below: inside a kernel, the Output area would swallow it
+                else:
+                    readout.value = f"<b>error:</b> {html.escape(type(err).__name__)}: {html.escape(str(err))}"
+                    traceback.print_exc()
+        if failed is not None:
+            raise failed
 
     for control in controls:
         control.observe(update, names="value")
-    update()
+    update(first=True)
+
+
+def _described(value) -> str:
+    if isinstance(value, (np.ndarray, torch.Tensor)):
+        return f"{type(value).__name__} of shape {tuple(value.shape)}"
+    name = type(value).__name__
+    return f"{name} {value!r}" if len(repr(value)) <= 40 else f"an object of type {name}"
+
+
+def _text(name: str, value) -> str:
+    """The starting text of a text box, or a ValueError."""
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string (the text box's starting text), got {_described(value)}")
+    return value
+
+
+def _words(name: str, value, call: str = "") -> list:
+    """A list of words (strings), or a ValueError; ``call`` reminds of the argument order."""
+    ok = isinstance(value, (list, tuple, np.ndarray)) and all(isinstance(w, str) for w in value)
+    if not ok:
+        note = f"; the call is {call}" if call else ""
+        raise ValueError(f"{name} must be a list of words, got {_described(value)}{note}")
+    return list(value)
+
+
+def _embedding_table(E, itos, call: str) -> list:
+    """``itos`` as a list after checking it names every row of ``E`` ``(len(itos), d)``, all finite."""
+    itos = _words("itos", itos, call)
+    finite_array("E", E, ndim=2, what="(len(itos), d)")
+    if len(E) != len(itos):
+        raise ValueError(f"E has {len(E)} rows but itos has {len(itos)} words: both must come from one vocabulary")
+    return itos
+
+
+def _model_fits(name: str, model, size: int, what: str, fix: str = "use the vocabulary it was trained with") -> None:
+    """A ValueError unless ``model`` is a torch model with finite weights whose embedding has ``size`` rows."""
+    if not isinstance(model, torch.nn.Module):
+        raise ValueError(f"{name} must be a trained torch model, got {_described(model)}")
+    finite_parameters(name, model)
+    rows = next((m.num_embeddings for m in model.modules() if isinstance(m, torch.nn.Embedding)), size)
+    if rows != size:
+        raise ValueError(f"{name} was built for {rows} tokens but {what}: {fix}")
 
 
 def widgets_check() -> W.Widget:
@@ -78,15 +137,23 @@ def _draw_pair(result: dict, word_i: str, word_j: str, itos) -> None:
 
 
 def word_pair_explorer(itos, E, word_i: str, word_j: str, choices=None) -> W.Widget:
-    """Pick two words; see their one-hot cosine (always 0) beside their embedding cosine.
+    """Pick two words; see their one-hot cosine (always 0) beside their embedding cosine and neighbours.
 
     itos: list of words (id -> word); E: embedding matrix ``(len(itos), d)``;
-    choices: the words offered in the menus (default: all of ``itos``).
+    word_i, word_j: the starting words; choices: the words offered in the menus (default: all of ``itos``).
     """
-    choices = list(choices or itos)
+    itos = _embedding_table(E, itos, "word_pair_explorer(itos, E, word_i, word_j)")
+    if len(itos) < 2:
+        raise ValueError(f"itos must hold at least 2 words, got {len(itos)}")
+    offered = "itos" if choices is None else "choices"
+    choices = _words("choices", itos if choices is None else choices)
+    unknown = sorted(set(choices) - set(itos))
+    if unknown:
+        raise ValueError(f"choices must be words of itos; these are not: {', '.join(map(repr, unknown[:5]))}")
     for name, word in {"word_i": word_i, "word_j": word_j}.items():
         if word not in choices:
-            raise ValueError(f"{name}={word!r} is not among the {len(choices)} words offered")
+            raise ValueError(f"{name}={word!r} is not among the {len(choices)} words offered "
+                             f"({offered})")
     stoi = {w: i for i, w in enumerate(itos)}
     pick_i = W.Dropdown(options=choices, value=word_i, description="word 1")
     pick_j = W.Dropdown(options=choices, value=word_j, description="word 2")
@@ -123,15 +190,24 @@ def _pairs_html(words, info: dict) -> str:
 
 
 def pair_window_explorer(words, window: int = 2, center: int = 2) -> W.Widget:
-    """Slide the window and the center word; the context words and the pairs light up.
+    """Slide the window and the center word; the context words and the skip-gram pairs light up.
 
-    words: the sentence's tokens. A thin layer over ``word2vec.pairs_for_display``.
+    words: the sentence's tokens, a list of strings; window: context words on each side
+    (1 to 6, and less than the sentence's length); center: the center word's position.
     """
     from course_utils import word2vec
 
-    words = list(words)
-    word2vec.pairs_for_display(words, window, center)  # bad arguments fail here, not in the readout
-    win = W.IntSlider(value=window, min=1, max=max(1, min(6, len(words) - 1)), description="window")
+    if isinstance(words, str):
+        raise ValueError(f"words must be a list of tokens, got the string {words[:40]!r}: split it first "
+                         f"(sentence.split())")
+    words = _words("words", words)
+    if not words:
+        raise ValueError("words must hold at least one token, got an empty list")
+    widest = max(1, min(6, len(words) - 1))
+    positive_int("window", window, maximum=widest,
+                 hint=f"{_SLIDER_RANGE} for a sentence of {len(words)} words")
+    positive_int("center", center, minimum=0, maximum=len(words) - 1, hint="a position in the sentence")
+    win = W.IntSlider(value=window, min=1, max=widest, description="window")
     pos = W.IntSlider(value=center, min=0, max=len(words) - 1, description="center at")
     readout = _readout()
 
@@ -164,12 +240,22 @@ def embedding_explorer(E, itos, word: str = "france", analogy=("man", "king", "w
                        words=("france", "paris", "germany", "berlin", "italy", "rome")) -> W.Widget:
     """Neighbours of a word, an ``a : b :: c : ?`` analogy, and a 2-D PCA of chosen words.
 
-    E: word vectors ``(len(itos), d)``. A thin layer over ``evaluation.explore``.
+    E: word vectors ``(len(itos), d)``; itos: list of words (id -> word); word: a string;
+    analogy: three words ``(a, b, c)``; words: a list of words for the PCA. Words that are
+    not in ``itos`` (given or typed) are listed in the readout.
     """
     from course_utils import evaluation
 
-    if len(E) != len(itos):
-        raise ValueError(f"E has {len(E)} rows but itos has {len(itos)} words")
+    itos = _embedding_table(E, itos, "embedding_explorer(E, itos, word, analogy, words)")
+    word = _text("word", word)
+    analogy = _words("analogy", analogy)
+    if len(analogy) != 3:
+        raise ValueError(f"analogy must be three words (a, b, c) for 'a is to b as c is to ?', got {analogy}")
+    if isinstance(words, str):
+        raise ValueError(f"words must be a list of words, got the string {words[:40]!r}: write "
+                         f"({', '.join(repr(w.strip()) for w in words.split(',')[:3])}, ...)")
+    words = _words("words", words)
+    known = set(itos)
     word_box = W.Text(value=word, description="word", continuous_update=False)
     a_box, b_box, c_box = (W.Text(value=v, description=d, continuous_update=False,
                                   layout=W.Layout(width="180px"))
@@ -183,11 +269,14 @@ def embedding_explorer(E, itos, word: str = "france", analogy=("man", "king", "w
                                words_box.value.split(","))
         best = r["neighbours"][0][0] if isinstance(r["neighbours"], list) else "?"
         answer = r["analogy"][0][0] if isinstance(r["analogy"], list) else "?"
+        typed = [box.value for box in (word_box, a_box, b_box, c_box)]
+        missing = [w.strip() or "(an empty box)" for w in typed if w.strip().lower() not in known]
+        missing = list(dict.fromkeys(missing + r["missing"]))
         readout.value = (f"nearest to <b>{html.escape(word_box.value)}</b>: {html.escape(best)}"
                          f" &nbsp;|&nbsp; {html.escape(a_box.value)} : {html.escape(b_box.value)}"
                          f" :: {html.escape(c_box.value)} : <b>{html.escape(answer)}</b>"
-                         + (f" &nbsp;|&nbsp; not in vocabulary: {html.escape(', '.join(r['missing']))}"
-                            if r["missing"] else ""))
+                         + (f" &nbsp;|&nbsp; not in vocabulary: {html.escape(', '.join(missing))}"
+                            if missing else ""))
         _draw_explorer(r)
 
     _live([word_box, a_box, b_box, c_box, words_box], draw, readout, out)
@@ -199,12 +288,29 @@ def embedding_explorer(E, itos, word: str = "france", analogy=("man", "king", "w
 def ngram_explorer(models: dict, heldout, itos, n: int = 2, k: float = 0.1, seed: int = 0) -> W.Widget:
     """Choose the order n and the smoothing k; see held-out perplexity and sampled sentences (notebook 04).
 
-    models: ``{n: fitted ngram.NGramLM}``; heldout: list of id sequences; itos: id -> word.
+    models: ``{n: fitted ngram.NGramLM}``, one for each order from the smallest to the largest;
+    heldout: list of id sequences; itos: id -> word, one per id of the models' vocabulary;
+    n, k: the starting order and smoothing (k in [0.0001, 1]).
     """
     from course_utils import ngram
 
+    if not isinstance(models, dict) or not models:
+        raise ValueError(f"models must be a dict {{n: fitted NGramLM}}, got {_described(models)}")
+    gaps = sorted(set(range(min(models), max(models) + 1)) - set(models))
+    if gaps:
+        raise ValueError(f"models must hold every order from {min(models)} to {max(models)} (the n slider "
+                         f"offers each), missing {gaps}")
     if n not in models:
         raise ValueError(f"n={n!r} is not among the fitted orders {sorted(models)}")
+    finite_number("k", k, minimum=1e-4, maximum=1, hint=_SLIDER_RANGE)
+    if isinstance(heldout, str) or not hasattr(heldout, "__len__") or not len(heldout):
+        raise ValueError(f"heldout must be a non-empty list of id sequences, got {_described(heldout)}")
+    for i, seq in enumerate(heldout):
+        int_ids(seq, f"heldout[{i}]", hint="one sequence of word ids per sentence")
+    itos = _words("itos", itos)
+    if len(itos) != models[n].vocab_size:
+        raise ValueError(f"itos has {len(itos)} words but the models were fitted with "
+                         f"vocab_size={models[n].vocab_size}")
     pick_n = W.IntSlider(value=n, min=min(models), max=max(models), description="n",
                          continuous_update=False)
     pick_k = W.FloatLogSlider(value=k, base=10, min=-4, max=0, step=0.25, description="k",
@@ -238,12 +344,19 @@ def _draw_heat_strip(states, words, t: int) -> None:
 def rnn_stepper(model, vocab, sentence: str) -> W.Widget:
     """Step through an unrolled RNN LM on a sentence and watch ``h_t`` as a heat strip (notebook 05).
 
-    model: an ``rnn.RNNLM``; vocab: a ``text.Vocab``; sentence: the text to start with
-    (editable in the widget).
+    model: an ``rnn.RNNLM``; vocab: the ``text.Vocab`` it was trained with; sentence: the text
+    to start with (editable in the widget; unknown words are marked ``(unk)``).
     """
     from course_utils import rnn, sampling
     from course_utils.data import text
 
+    if not isinstance(model, rnn.RNNLM):
+        raise ValueError(f"model must be an rnn.RNNLM, got {_described(model)}; the call is "
+                         f"rnn_stepper(model, vocab, sentence)")
+    if not isinstance(vocab, text.Vocab):
+        raise ValueError(f"vocab must be a text.Vocab, got {_described(vocab)}")
+    _model_fits("model", model, len(vocab), f"vocab has {len(vocab)} words")
+    sentence = _text("sentence", sentence)
     params = model.numpy_params()
     box = W.Text(value=sentence, description="sentence", layout=W.Layout(width="60%"),
                  continuous_update=False)
@@ -270,7 +383,8 @@ def rnn_stepper(model, vocab, sentence: str) -> W.Widget:
         h_t, probs = state["h"][t - 1], state["probs"][t - 1]
         top = np.argsort(probs)[::-1][:3]
         guesses = ", ".join(f"{html.escape(vocab.itos[i])} {probs[i]:.2f}" for i in top)
-        readout.value = (f"t = {t}: read <b>{html.escape(state['words'][t - 1])}</b>; "
+        empty = "" if text.tokenize(state["sentence"]) else "no words in the box, so the RNN reads &lt;unk&gt;. "
+        readout.value = (f"{empty}t = {t}: read <b>{html.escape(state['words'][t - 1])}</b>; "
                          f"||h_t|| = <b>{np.linalg.norm(h_t):.3f}</b>; next word guesses: {guesses}")
         _draw_heat_strip(state["h"], state["words"], t)
 
@@ -281,15 +395,26 @@ def rnn_stepper(model, vocab, sentence: str) -> W.Widget:
 def bptt_gradient_explorer(cases: dict, length: int = 20, max_length: int | None = None) -> W.Widget:
     """``||dL_T/dh_t||`` for each t, for several RNNs, with the sequence length T as a slider (notebook 06).
 
-    cases: ``{label: (params, x, targets)}`` with x ``(time, input)``, targets
-    ``(time,)``; the first T steps are used.
+    cases: ``{label: (params, x, targets)}`` with params a dict of numpy weights, x ``(time, input)``,
+    targets ``(time,)``; the first T steps are used. length: the starting T; max_length: the slider's
+    end (default: the shortest sequence of ``cases``).
     """
     from course_utils import rnn
 
-    longest = min(len(x) for _p, x, _y in cases.values())
-    max_length = min(max_length or longest, longest)
-    if not 2 <= length <= max_length:
-        raise ValueError(f"length must be in [2, {max_length}], got {length!r}")
+    if not isinstance(cases, dict) or not cases:
+        raise ValueError(f"cases must be a dict {{label: (params, x, targets)}}, got {_described(cases)}")
+    for label, case in cases.items():
+        if not isinstance(case, (tuple, list)) or len(case) != 3 or not isinstance(case[0], dict):
+            raise ValueError(f"cases[{label!r}] must be a tuple (params, x, targets), got {_described(case)}")
+        for name, value in case[0].items():
+            finite_array(f"cases[{label!r}] params[{name!r}]", value)
+        finite_array(f"cases[{label!r}] x", case[1], ndim=2, what="(time, input)")
+    shortest = min(len(x) for _p, x, _y in cases.values())
+    if max_length is None:
+        max_length = shortest
+    positive_int("max_length", max_length, minimum=2, maximum=shortest,
+                 hint="no longer than the shortest sequence in cases")
+    positive_int("length", length, minimum=2, maximum=max_length, hint=_SLIDER_RANGE)
     slider = W.IntSlider(value=length, min=2, max=max_length, description="T", continuous_update=False)
     readout, out = _readout(), _output("330px")
 
@@ -338,11 +463,17 @@ def gradient_flow_summary(result: dict) -> str:
 
 def gradient_flow_explorer(kind: str = "gaussian", spectral_radius: float = 1.0, T: int = 100,
                            nonlinearity: str = "tanh", n: int = 64, seed: int = 0) -> W.Widget:
-    """Notebook 07: sliders for W_hh's kind and spectral radius, T and the nonlinearity; plots
-    ``||dh_T/dh_k||`` against k beside the eigenvalues. A thin layer over ``spectra.gradient_flow``."""
+    """``||dh_T/dh_k||`` against k beside the eigenvalues of W_hh, with menus and sliders (notebook 07).
+
+    kind and nonlinearity: options of ``spectra.MATRIX_KINDS`` and ``spectra.NONLINEARITIES``;
+    spectral_radius in [0.1, 4] and T in [5, 200]: the sliders' starting values; n: the hidden size.
+    """
     from course_utils import spectra
 
-    spectra.gradient_flow(kind, spectral_radius, T, nonlinearity, n, seed=seed)  # bad arguments fail here
+    choice("kind", kind, spectra.MATRIX_KINDS)
+    choice("nonlinearity", nonlinearity, spectra.NONLINEARITIES)
+    finite_number("spectral_radius", spectral_radius, minimum=0.1, maximum=4.0, hint=_SLIDER_RANGE)
+    positive_int("T", T, minimum=5, maximum=200, hint=_SLIDER_RANGE)
     style = {"description_width": "110px"}
     kind_w = W.Dropdown(options=list(spectra.MATRIX_KINDS), value=kind, description="W_hh kind", style=style)
     radius_w = W.FloatSlider(value=spectral_radius, min=0.1, max=4.0, step=0.05, description="spectral radius",
@@ -372,11 +503,17 @@ def wall_clipping_summary(result: dict) -> str:
 
 
 def wall_clipping_explorer(start: str = "A", clip: str = "norm", threshold: float = 5.0, lr: float = 0.02) -> W.Widget:
-    """Notebook 07: gradient descent into the one-unit RNN's wall, with a clipping rule, threshold and
-    learning rate to choose. A thin layer over ``clipping.wall_experiment``."""
+    """Gradient descent into the one-unit RNN's wall, with and without clipping, on its error surface (notebook 07).
+
+    start: a key of ``clipping.WALL_STARTS``; clip: ``"norm"`` or ``"elementwise"``;
+    threshold in [0.1, 100] and lr in [0.001, 0.1]: the sliders' starting values.
+    """
     from course_utils import clipping, spectra
 
-    clipping.wall_experiment(start, clip, threshold, lr, steps=1)  # bad arguments fail here
+    choice("start", start, list(clipping.WALL_STARTS))
+    choice("clip", clip, ["norm", "elementwise"])
+    finite_number("threshold", threshold, minimum=0.1, maximum=100, hint=_SLIDER_RANGE)
+    finite_number("lr", lr, minimum=1e-3, maximum=0.1, hint=_SLIDER_RANGE)
     surface = spectra.error_surface(w_range=(1.0, 13.0), b_range=(-7.0, 1.0), num=121)
     style = {"description_width": "110px"}
     start_w = W.Dropdown(options=list(clipping.WALL_STARTS), value=start, description="start", style=style)
@@ -438,13 +575,23 @@ def lstm_gate_explorer(sequences, traces, length: int = 40, f: float = 0.9, i: f
 
     sequences: list of adding-problem inputs ``(time, 2)`` (numpy); traces: for each, the
     dict returned by ``cells.LSTMLayer.trace``. Manual mode writes candidates g_t = +1 at
-    t = 5 and -0.5 at t = length/2 into a cell of ``length`` steps.
+    t = 5 and -0.5 at t = length/2 into a cell of ``length`` steps (10 to 1000); f, i, o in [0, 1].
     """
     from course_utils import cells
 
-    if len(sequences) != len(traces) or not sequences:
+    if len(sequences) != len(traces) or not len(sequences):
         raise ValueError(f"sequences and traces must be non-empty lists of the same length, "
                          f"got {len(sequences)} and {len(traces)}")
+    for j, (x, trace) in enumerate(zip(sequences, traces)):
+        if not isinstance(trace, dict) or not {"f", "i", "o", "c"} <= set(trace):
+            raise ValueError(f"traces[{j}] must be the dict of cells.LSTMLayer.trace, got {_described(trace)}")
+        if len(trace["c"]) != len(x):
+            raise ValueError(f"traces[{j}] has {len(trace['c'])} steps but sequences[{j}] has {len(x)}")
+    # 10: the second write (at length // 2) comes after the first (t = 5); 1000: one bar per step,
+    # and 1000 bars take about 1.5 s to draw, again at every move of a gate slider.
+    length = positive_int("length", length, minimum=10, maximum=1000, hint="steps of the manual cell")
+    for name, value in {"f": f, "i": i, "o": o}.items():
+        finite_number(name, value, minimum=0, maximum=1, hint="a gate value")
     mode = W.ToggleButtons(options=["set the gates", "trained LSTM"], value="set the gates", description="source")
     sliders = {name: W.FloatSlider(value=v, min=0.0, max=1.0, step=0.01, description=f"{name} gate")
                for name, v in (("f", f), ("i", i), ("o", o))}
@@ -480,11 +627,19 @@ def adding_showdown_explorer(results: dict, train, length: int, lengths) -> W.Wi
     """Choose the sequence length T of the adding problem; train (or recall) RNN, LSTM and GRU and compare.
 
     results: ``{T: {kind: adding.train_adding(...) history}}`` already computed (it is filled in
-    as new lengths are trained); train: ``train(T) -> {kind: result}``.
+    as new lengths are trained); train: ``train(T) -> {kind: result}``; length: the starting T,
+    a key of ``results``; lengths: the T offered in the menu, a list of ints.
     """
-    from course_utils import adding
     from course_utils.data import generated_tasks
 
+    if not isinstance(results, dict):
+        raise ValueError(f"results must be a dict {{T: {{kind: history}}}}, got {_described(results)}")
+    if not callable(train):
+        raise ValueError(f"train must be a function train(T) -> {{kind: history}}, got {_described(train)}")
+    if isinstance(lengths, (str, int)) or not hasattr(lengths, "__iter__"):
+        raise ValueError(f"lengths must be a list of sequence lengths T, got {_described(lengths)}")
+    for T in lengths:
+        positive_int("each of lengths", T)
     lengths = sorted(set(lengths) | {length})
     if length not in results:
         raise ValueError(f"length={length!r} must already be in results (keys {sorted(results)})")
@@ -510,9 +665,40 @@ def adding_showdown_explorer(results: dict, train, length: int, lengths) -> W.Wi
 
 # ---------------------------------------------------------------- notebook 09 (char LM and sampling)
 
+_BEAM_CHARS = 80  # beam search, the slowest method, writes at most this many characters
+
+
+def _sampling_notes(prompt: str, method: str, n: int, vocab) -> str:
+    """What the sampling readout adds: a beam cut short, an empty prompt, characters not in ``vocab``."""
+    notes = []
+    if method == "beam" and n > _BEAM_CHARS:
+        notes.append(f"beam search writes the first {_BEAM_CHARS} of the n = {n} characters")
+    if not prompt:
+        notes.append("the prompt is empty, so the model starts from a space")
+    unknown = "".join(sorted(set(prompt) - set(vocab.itos)))
+    if unknown:
+        notes.append(f"not in the vocabulary (read as unknown): {html.escape(repr(unknown))}")
+    return "".join(f" &nbsp;|&nbsp; {note}" for note in notes)
+
+
 def sampling_explorer(model, vocab, prompt: str, temperature: float = 1.0, n: int = 200) -> W.Widget:
-    """Temperature slider and method choice: re-plot the next-character distribution and re-sample text (notebook 09)."""
+    """The next-character distribution after a prompt, and text sampled from it (notebook 09).
+
+    model: a character LM (``char_lm.CharLM``); vocab: its ``char_lm.CharVocab``; prompt: the
+    starting text (characters not in ``vocab`` read as unknown); temperature in [0.1, 5];
+    n: characters sampled (1 to 10000; beam search writes the first 80). Menus choose the
+    method and its temperature or k.
+    """
     from course_utils import sampling
+    from course_utils.char_lm import CharVocab
+
+    if not isinstance(vocab, CharVocab):
+        raise ValueError(f"vocab must be a char_lm.CharVocab (characters), got {_described(vocab)}")
+    _model_fits("model", model, len(vocab), f"vocab has {len(vocab)} characters")
+    prompt = _text("prompt", prompt)
+    finite_number("temperature", temperature, minimum=0.1, maximum=10 ** 0.7, hint=_SLIDER_RANGE)
+    # about 1 ms a character for the notebook's LSTM, sampled again at every change of a control
+    positive_int("n", n, maximum=10_000, hint="characters sampled at every change")
 
     method = W.Dropdown(options=["temperature", "top_k", "greedy", "beam"], value="temperature", description="method")
     temp = W.FloatLogSlider(value=temperature, base=10, min=-1, max=0.7, step=0.05, description="T",
@@ -525,10 +711,11 @@ def sampling_explorer(model, vocab, prompt: str, temperature: float = 1.0, n: in
 
     def draw():
         result = sampling.sampling_experiment(model, vocab, box.value or " ", method.value, temp.value, k.value,
-                                              n=n if method.value != "beam" else min(n, 80))
+                                              n=n if method.value != "beam" else min(n, _BEAM_CHARS))
         readout.value = (f"{method.value}, T = {temp.value:.2f}: next-character entropy "
                          f"<b>{result['entropy_bits']:.2f} bits</b>; most likely "
-                         f"<b>{html.escape(repr(result['chars'][0]))}</b> ({result['probs'][0]:.2f})")
+                         f"<b>{html.escape(repr(result['chars'][0]))}</b> ({result['probs'][0]:.2f})"
+                         + _sampling_notes(box.value, method.value, n, vocab))
         fig, ax = plt.subplots(figsize=(7.5, 2.8))
         ax.bar([repr(c)[1:-1] for c in result["chars"]], result["probs"], color=plots.COLORS["lstm"])
         ax.set_ylim(0, 1)
@@ -545,13 +732,18 @@ def sampling_explorer(model, vocab, prompt: str, temperature: float = 1.0, n: in
 def sentiment_stepper(models: dict, vocab, sentence: str) -> W.Widget:
     """Type a review; see each classifier's P(positive) after every prefix of it (notebook 10).
 
-    models: ``{name: trained seq_models classifier}``; vocab: the ``text.Vocab`` they were trained with.
+    models: ``{name: trained classifiers model}``; vocab: the ``text.Vocab`` they were trained with;
+    sentence: the review to start with (unknown words are listed in the readout).
     """
     from course_utils import classifiers
     from course_utils.data import text
 
-    if not models:
-        raise ValueError("models must hold at least one trained classifier")
+    if not isinstance(models, dict) or not models:
+        raise ValueError(f"models must be a dict {{name: trained classifier}} with at least one, "
+                         f"got {_described(models)}")
+    for name, model in models.items():
+        _model_fits(f"models[{name!r}]", model, len(vocab), f"vocab has {len(vocab)} words")
+    sentence = _text("sentence", sentence)
     box = W.Text(value=sentence, description="review", layout=W.Layout(width="70%"), continuous_update=False)
     pick = W.Dropdown(options=list(models), value=list(models)[0], description="model")
     readout, out = _readout(), _output("300px")
@@ -575,10 +767,25 @@ def sentiment_stepper(models: dict, vocab, sentence: str) -> W.Widget:
 
 
 def decoder_explorer(model, source: str, n_symbols: int, max_len: int = 30) -> W.Widget:
-    """Type a letter sequence; compare the greedy and beam-search reversals of a seq2seq model (notebook 11)."""
+    """Type a letter sequence; compare the greedy and beam-search reversals of a seq2seq model (notebook 11).
+
+    model: an ``encoder_decoder.Seq2Seq`` over ``n_symbols`` letters a, b, ...; source: the starting
+    letters; max_len: the longest output decoded (1 to 1000).
+    """
     from course_utils import encoder_decoder
     from course_utils.data import generated_tasks
 
+    n_symbols = positive_int("n_symbols", n_symbols, maximum=26, hint="letters a..z")
+    _model_fits("model", model, generated_tasks.N_SPECIALS + n_symbols,
+                f"n_symbols={n_symbols} needs {generated_tasks.N_SPECIALS + n_symbols} (with the 3 specials)",
+                fix="pass the n_symbols it was trained with")
+    letters = f"letters a..{chr(ord('a') + n_symbols - 1)} (spaces optional)"
+    try:
+        generated_tasks.text_to_symbols(_text("source", source), n_symbols)
+    except ValueError:
+        raise ValueError(f"source must be {letters}, got {_described(source)}") from None
+    # up to beam size x max_len decoder steps at every change; 1000 keeps the worst case to seconds
+    positive_int("max_len", max_len, maximum=1000, hint="the longest output decoded")
     box = W.Text(value=source, description="input", continuous_update=False)
     beam = W.IntSlider(value=3, min=1, max=10, description="beam size", continuous_update=False)
     readout, out = _readout(), _output("120px", scroll=True)
@@ -586,8 +793,9 @@ def decoder_explorer(model, source: str, n_symbols: int, max_len: int = 30) -> W
     def draw():
         try:
             src = generated_tasks.text_to_symbols(box.value, n_symbols)
-        except ValueError as err:  # a typo in the box: say so in the output area, keep the last readout
-            print(f"ValueError: {err}")
+        except ValueError:
+            typed = f"; {html.escape(repr(box.value[:40]))} has other characters" if box.value.strip() else ""
+            readout.value = f"type {letters}{typed}"
             return
         rep = encoder_decoder.decode_report(model, src, target=src[::-1], beam_size=beam.value, max_len=max_len)
         mark = {True: "&#10004;", False: "&#10008;"}
