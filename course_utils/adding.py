@@ -1,7 +1,7 @@
 """A recurrent regressor for the adding problem and its training loop (notebook 08)."""
 import torch
 
-from course_utils.checks.arguments import positive_int
+from course_utils.checks.arguments import choice, finite_number, positive_int
 from course_utils.data.generated_tasks import adding_problem
 
 
@@ -11,8 +11,7 @@ class AddingModel(torch.nn.Module):
     def __init__(self, kind: str, hidden_size: int = 32, forget_bias: float = 1.0):
         super().__init__()
         layers = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}
-        if kind not in layers:
-            raise ValueError(f"kind must be one of {sorted(layers)}, got {kind!r}")
+        choice("kind", kind, tuple(layers))
         self.kind = kind
         self.rnn = layers[kind](2, positive_int("hidden_size", hidden_size), batch_first=True)
         if kind == "lstm" and forget_bias:
@@ -41,6 +40,9 @@ def train_adding(model: AddingModel, length: int, steps: int = 600, batch_size: 
 
     steps = positive_int("steps", steps)
     eval_every = positive_int("eval_every", eval_every)
+    lr = finite_number("lr", lr, above=0)
+    if clip is not None:
+        clip = finite_number("clip", clip, above=0, hint="None turns clipping off")
     device = next(model.parameters()).device
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     x_test, y_test = (t.to(device) for t in adding_problem(1000, length, seed=10_000 + seed))

@@ -23,18 +23,16 @@ Weights use torch's fused layout, one matrix for all gates stacked by rows:
   torch's ``z_t`` keeps the *old* state (the lecture's ``u_t`` is ``1 - z_t``)
   and applies the reset gate after the matrix product.
 
-Speed (see ``bench/rnn_cells.py``): the input projections ``W_ih x_t + b`` of
-all time steps are one matrix product before the loop, and each step does a
-single fused ``addmm`` for all gates.
 """
 import math
 
 import torch
 from torch import nn
 
-from course_utils.checks.arguments import positive_int
+from course_utils.checks.arguments import choice, finite_array, finite_number, positive_int
 
 GATES = {"lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
+KINDS = ("rnn", "lstm", "gru")
 
 
 def lstm_gates(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
@@ -124,7 +122,7 @@ class LSTMLayer(_GatedLayer):
         h_t, c_t = (x.new_zeros(B, self.hidden_size),) * 2 if state is None else state
         self._check_state("h0", h_t, B)
         self._check_state("c0", c_t, B)
-        # W_ih x_t + b_ih + b_hh for every t at once: one big product instead of T small ones
+        # W_ih x_t + b_ih + b_hh for every t at once, one fused addmm per step (bench/rnn_cells.py)
         x_proj = torch.nn.functional.linear(x, self.W_ih, self.b_ih + self.b_hh)
         W_hh_T = self.W_hh.T
         outputs = []
@@ -187,8 +185,7 @@ def set_forget_bias(module, value: float):
     value makes ``f_t`` start near 1 (sigma(1) = 0.73, sigma(3) = 0.95), so
     the cell state and its gradient survive many steps from the first update.
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"value must be a finite number, got {value!r}")
+    value = finite_number("value", value)
     if isinstance(module, LSTMLayer):
         b_ih, b_hh, H = module.b_ih, module.b_hh, module.hidden_size
     elif isinstance(module, nn.LSTM):
@@ -202,14 +199,13 @@ def set_forget_bias(module, value: float):
 
 def make_layer(kind: str, input_size: int, hidden_size: int, forget_bias: float = 0.0) -> nn.Module:
     """A from-scratch layer: ``kind`` is ``"rnn"``, ``"lstm"`` or ``"gru"``."""
+    choice("kind", kind, KINDS)
     if kind == "lstm":
         return LSTMLayer(input_size, hidden_size, forget_bias=forget_bias)
     if kind == "gru":
         return GRULayer(input_size, hidden_size)
-    if kind == "rnn":
-        from course_utils.rnn import RNNLayer
-        return RNNLayer(input_size, hidden_size)
-    raise ValueError(f"kind must be 'rnn', 'lstm' or 'gru', got {kind!r}")
+    from course_utils.rnn import RNNLayer
+    return RNNLayer(input_size, hidden_size)
 
 
 def state_jacobian_norms(kind: str, layer: nn.Module, x, gates_see_state: bool = True) -> dict:
@@ -226,12 +222,16 @@ def state_jacobian_norms(kind: str, layer: nn.Module, x, gates_see_state: bool =
     read it, leaving the direct path ``c_{t-1} -> f_t c_{t-1}``: then
     ``dc_T/dc_k = prod diag(f_t)``. Notebook 08.
     """
-    if kind not in ("rnn", "lstm", "gru"):
-        raise ValueError(f"kind must be 'rnn', 'lstm' or 'gru', got {kind!r}")
+    choice("kind", kind, KINDS)
     if not gates_see_state and kind != "lstm":
         raise ValueError(f"gates_see_state=False applies to the LSTM only, got kind {kind!r}")
-    if not torch.is_tensor(x) or x.dim() != 2:
-        raise ValueError(f"x must be a tensor of shape (time, input), got {getattr(x, 'shape', x)!r}")
+    W_hh = getattr(layer, "W_hh", None)
+    if not torch.is_tensor(W_hh) or W_hh.shape[0] != {"rnn": 1, "lstm": 4, "gru": 3}[kind] * layer.hidden_size:
+        raise ValueError(f"layer must be a from-scratch {kind} layer (make_layer({kind!r}, ...)), "
+                         f"got {type(layer).__name__}")
+    if not torch.is_tensor(x) or x.dim() != 2 or x.shape[1] != layer.input_size:
+        raise ValueError(f"x must be a tensor of shape (time, {layer.input_size}), "
+                         f"got {tuple(x.shape) if torch.is_tensor(x) else type(x).__name__}")
     weights = (layer.W_ih, layer.W_hh, layer.b_ih, layer.b_hh)
     h = c = x.new_zeros(1, layer.hidden_size)
     hs, cs = [], []
@@ -275,8 +275,8 @@ def cell_state_with_fixed_gates(f: float, i: float, o: float, g) -> dict:
     for name, value in {"f": f, "i": i, "o": o}.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
             raise ValueError(f"{name} must be a gate value in [0, 1], got {value!r}")
-    g = np.asarray(g, dtype=np.float64)
-    if g.ndim != 1 or len(g) < 1:
+    g = finite_array("g", g, ndim=1)
+    if len(g) < 1:
         raise ValueError(f"g must be a non-empty 1-D sequence of candidates, got shape {g.shape}")
     c, cs = 0.0, []
     for g_t in g:

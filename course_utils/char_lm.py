@@ -16,7 +16,7 @@ from torch import nn
 
 from course_utils import batching
 from course_utils.cells import set_forget_bias
-from course_utils.checks.arguments import positive_int, positive_ints
+from course_utils.checks.arguments import choice, finite_number, positive_int, positive_ints
 
 
 class CharVocab:
@@ -34,6 +34,8 @@ class CharVocab:
 
     def encode(self, text: str) -> np.ndarray:
         """int64 ids of shape ``(len(text),)``."""
+        if not isinstance(text, str):
+            raise ValueError(f"text must be a string, got {type(text).__name__}")
         return np.fromiter((self.stoi.get(ch, 0) for ch in text), dtype=np.int64, count=len(text))
 
     def decode(self, ids) -> str:
@@ -45,7 +47,10 @@ class CharVocab:
 
 def split_text(text: str, heldout_fraction: float = 0.1):
     """Split by position: the first part trains, the last ``heldout_fraction`` is held out."""
-    if not 0 < heldout_fraction < 1:
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a string, got {type(text).__name__}")
+    if isinstance(heldout_fraction, bool) or not isinstance(heldout_fraction, (int, float)) \
+            or not 0 < heldout_fraction < 1:
         raise ValueError(f"heldout_fraction must be in (0, 1), got {heldout_fraction!r}")
     cut = int(len(text) * (1 - heldout_fraction))
     return text[:cut], text[cut:]
@@ -65,8 +70,7 @@ class CharLM(nn.Module):
         vocab_size, embed_dim, hidden_size = positive_ints(vocab_size=vocab_size, embed_dim=embed_dim,
                                                            hidden_size=hidden_size)
         layers = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
-        if cell not in layers:
-            raise ValueError(f"cell must be one of {sorted(layers)}, got {cell!r}")
+        choice("cell", cell, tuple(layers))
         self.cell = cell
         self.embed = nn.Embedding(vocab_size, embed_dim)
         self.rnn = layers[cell](embed_dim, hidden_size, batch_first=True)
@@ -98,10 +102,12 @@ def train_char_lm(model: nn.Module, ids, steps: int | None = None, seconds: floa
         raise ValueError("give steps or seconds (or both), got neither")
     if steps is not None:
         steps = positive_int("steps", steps)
-    if seconds is not None and not seconds > 0:
-        raise ValueError(f"seconds must be > 0, got {seconds!r}")
-    if clip is not None and not clip > 0:
-        raise ValueError(f"clip must be > 0 or None, got {clip!r}")
+    if seconds is not None:
+        seconds = finite_number("seconds", seconds, above=0)
+    lr = finite_number("lr", lr, above=0)
+    if clip is not None:
+        clip = finite_number("clip", clip, above=0, hint="None turns clipping off")
+    ids = batching.model_ids(model, ids)
     device = device or next(model.parameters()).device
     model.to(device).train()
     opt = torch.optim.Adam(model.parameters(), lr=lr)
@@ -135,6 +141,7 @@ def train_char_lm(model: nn.Module, ids, steps: int | None = None, seconds: floa
 @torch.no_grad()
 def bits_per_char(model: nn.Module, ids, batch_size: int = 16, window: int = 200, device=None) -> float:
     """Held-out bits per character: mean ``-log2 p(c_{t+1} | c_<=t)``, the state carried across windows."""
+    ids = batching.model_ids(model, ids)
     total, count = batching.heldout_nats(model, ids, batch_size, window, device)
     return total / count / math.log(2)
 
@@ -142,6 +149,7 @@ def bits_per_char(model: nn.Module, ids, batch_size: int = 16, window: int = 200
 @torch.no_grad()
 def next_char_accuracy(model: nn.Module, ids, batch_size: int = 16, window: int = 200, device=None) -> float:
     """Teacher-forced accuracy: how often the most probable next character is the true one."""
+    ids = batching.model_ids(model, ids)
     device = device or next(model.parameters()).device
     was_training = model.training
     model.to(device).eval()

@@ -11,7 +11,8 @@ import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from course_utils import padding
-from course_utils.checks.arguments import positive_ints
+from course_utils import batching
+from course_utils.checks.arguments import choice, finite_number, finite_parameters, positive_ints
 
 POOLINGS = ("last", "mean", "bi")
 PAD_ID = 0  # what padding.pad_sequences fills with, and Vocab(tokens, pad=True) keeps for "<pad>"
@@ -52,8 +53,7 @@ class SequenceClassifier(nn.Module):
         vocab_size, embed_dim, hidden_size, n_classes, num_layers = positive_ints(
             vocab_size=vocab_size, embed_dim=embed_dim, hidden_size=hidden_size,
             n_classes=n_classes, num_layers=num_layers)
-        if pooling not in POOLINGS:
-            raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}")
+        choice("pooling", pooling, POOLINGS)
         _check_dropout(dropout, num_layers)
         self.pooling = pooling
         self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=PAD_ID)
@@ -129,6 +129,9 @@ def encode_examples(examples, vocab, label_ids: dict | None = None):
                          f"Vocab(tokens, pad=True), which also gives <unk> its own id")
     out = []
     for tokens, y in examples:
+        if isinstance(tokens, str):
+            raise ValueError(f"examples must be (tokens, label) pairs with tokens a list of words, got the string "
+                             f"{tokens[:40]!r}: split it into words first")
         if len(tokens) == 0:
             raise ValueError("examples must not contain an empty token list")
         if label_ids is None:
@@ -174,6 +177,12 @@ def train_model(model, data, epochs: int = 5, batch_size: int = 32, lr: float = 
     from tqdm.auto import tqdm
 
     epochs, batch_size = positive_ints(epochs=epochs, batch_size=batch_size)
+    lr = finite_number("lr", lr, above=0)
+    if clip is not None:
+        clip = finite_number("clip", clip, above=0, hint="None turns clipping off")
+    if len(data) == 0:
+        raise ValueError("data must hold at least one encoded example (see encode_examples)")
+    finite_parameters("model", model)
     device = device or next(model.parameters()).device
     model.to(device).train()
     opt = torch.optim.Adam(model.parameters(), lr=lr)
@@ -201,6 +210,7 @@ def train_model(model, data, epochs: int = 5, batch_size: int = 32, lr: float = 
 @torch.no_grad()
 def predict(model, data, batch_size: int = 256, device=None) -> list:
     """Predicted class per example, or predicted tag-id array per example (real tokens only)."""
+    finite_parameters("model", model)
     device = device or next(model.parameters()).device
     model.eval()
     preds = []
@@ -217,6 +227,8 @@ def predict(model, data, batch_size: int = 256, device=None) -> list:
 
 def accuracy(model, data) -> float:
     """Share of examples (classifier) or of real tokens (tagger) predicted right."""
+    if len(data) == 0:
+        raise ValueError("data must hold at least one encoded example, got none")
     preds = predict(model, data)
     if np.ndim(data[0][1]) == 0:
         return float(np.mean([p == y for p, (_, y) in zip(preds, data)]))
@@ -231,9 +243,9 @@ def prefix_probabilities(model, ids) -> np.ndarray:
     Runs the classifier on every prefix, so it works for every pooling
     (a bidirectional model must re-read the prefix from its end).
     """
-    ids = np.asarray(ids)
-    if ids.ndim != 1 or ids.size == 0:
-        raise ValueError(f"ids must be a non-empty 1-d array of word ids, got shape {ids.shape}")
+    ids = batching.model_ids(model, ids)
+    if ids.size == 0:
+        raise ValueError("ids must hold at least one word id, got none")
     device = next(model.parameters()).device
     model.eval()
     batch, lengths = padding.pad_sequences([ids[: t + 1] for t in range(len(ids))])

@@ -8,16 +8,11 @@ return a new array.
 """
 import numpy as np
 
-from course_utils.checks.arguments import positive_int
+from course_utils.checks.arguments import choice, finite_array, finite_number, positive_int
 
 
 def _check(g, threshold):
-    g = np.asarray(g, dtype=np.float64)
-    if not np.all(np.isfinite(g)):
-        raise ValueError("g must contain only finite numbers (clip before a NaN/inf appears)")
-    if not (np.isscalar(threshold) and np.isfinite(threshold) and threshold > 0):
-        raise ValueError(f"threshold must be a finite number > 0, got {threshold!r}")
-    return g, float(threshold)
+    return finite_array("g", g), finite_number("threshold", threshold, above=0)
 
 
 def clip_by_norm(g, threshold: float) -> np.ndarray:
@@ -50,12 +45,12 @@ def descend(loss_and_grad, start, lr: float, steps: int, clip: str = "none", thr
     update divided by ``lr``). Stops early, keeping what it has, if the
     parameters leave the finite numbers.
     """
-    if clip not in CLIP_RULES:
-        raise ValueError(f"clip must be one of {', '.join(CLIP_RULES)}; got {clip!r}")
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
-    steps = positive_int("steps", steps, minimum=0)
-    theta = np.array(start, dtype=np.float64)
+    choice("clip", clip, tuple(CLIP_RULES))
+    lr = finite_number("lr", lr, above=0)
+    if clip != "none":
+        finite_number("threshold", threshold, above=0)
+    steps = positive_int("steps", steps, minimum=0, maximum=10 ** 5, hint="each step calls loss_and_grad once")
+    theta = finite_array("start", start)
     path, losses, grad_norms, step_norms = [theta.copy()], [], [], []
     rule = CLIP_RULES[clip]
     for _ in range(steps + 1):
@@ -87,10 +82,8 @@ def wall_experiment(start: str = "A", clip: str = "norm", threshold: float = 5.0
     """
     from course_utils import spectra
 
-    if start not in WALL_STARTS:
-        raise ValueError(f"start must be one of {', '.join(WALL_STARTS)}; got {start!r}")
-    if clip not in ("norm", "elementwise"):
-        raise ValueError(f"clip must be 'norm' or 'elementwise', got {clip!r}")
+    choice("start", start, tuple(WALL_STARTS))
+    choice("clip", clip, ("norm", "elementwise"))
     loss_and_grad = lambda theta: spectra.one_unit_loss_and_grad(theta[0], theta[1])  # noqa: E731
     plain = descend(loss_and_grad, WALL_STARTS[start], lr, steps)
     clipped = descend(loss_and_grad, WALL_STARTS[start], lr, steps, clip=clip, threshold=threshold)

@@ -13,9 +13,12 @@ import torch
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from course_utils import padding
+from course_utils import batching, padding
 from course_utils.data.generated_tasks import BOS, EOS, PAD
-from course_utils.checks.arguments import positive_int, positive_ints
+from course_utils.checks.arguments import finite_number, finite_parameters, positive_int, positive_ints
+
+MAX_LEN = 1000    # decoder steps: ~0.3 ms each for the notebook's model
+MAX_BEAM = 1000   # beam_decode keeps beam_size states and loops over them in Python every step
 
 
 class Seq2Seq(nn.Module):
@@ -77,6 +80,12 @@ def train_seq2seq(model: nn.Module, pairs, epochs: int = 5, batch_size: int = 64
     from tqdm.auto import tqdm
 
     epochs, batch_size = positive_ints(epochs=epochs, batch_size=batch_size)
+    lr = finite_number("lr", lr, above=0)
+    if clip is not None:
+        clip = finite_number("clip", clip, above=0, hint="None turns clipping off")
+    if len(pairs) == 0:
+        raise ValueError("pairs must hold at least one (source, target) pair, got none")
+    finite_parameters("model", model)
     device = device or next(model.parameters()).device
     model.to(device).train()
     opt = torch.optim.Adam(model.parameters(), lr=lr)
@@ -114,10 +123,14 @@ def greedy_decode(model: Seq2Seq, sources, max_len: int = 30) -> list[list[int]]
 
     Returns the output ids of each source without BOS/EOS.
     """
-    max_len = positive_int("max_len", max_len)
+    max_len = positive_int("max_len", max_len, maximum=MAX_LEN)
+    if isinstance(sources, str) or not hasattr(sources, "__len__") or len(sources) == 0 \
+            or np.ndim(sources[0]) != 1:
+        raise ValueError("sources must be a non-empty list of id sequences (for one source, write [source])")
+    src, src_len = padding.pad_sequences(sources)
+    batching.model_ids(model, src.flatten(), "sources")
     device = next(model.parameters()).device
     model.eval()
-    src, src_len = padding.pad_sequences(sources)
     h = model.encode(src.to(device), src_len)
     y = torch.full((len(sources),), BOS, dtype=torch.long, device=device)
     steps = []
@@ -134,12 +147,24 @@ def greedy_decode(model: Seq2Seq, sources, max_len: int = 30) -> list[list[int]]
 @torch.no_grad()
 def sequence_log_prob(model: Seq2Seq, source, output) -> float:
     """``log P(output </s> | source)`` under the model (natural log)."""
+    source = _check_source(model, source)
+    batching.model_ids(model, output, "output")
     device = next(model.parameters()).device
     model.eval()
     src, src_len = padding.pad_sequences([source])
     dec_in, dec_out = teacher_forcing_batch([output])
     logp = torch.log_softmax(model(src.to(device), src_len, dec_in.to(device)), dim=-1)[0]
     return float(logp.gather(1, dec_out.to(device)[0][:, None]).sum())
+
+
+def _check_source(model, source) -> np.ndarray:
+    if not isinstance(source, str) and hasattr(source, "__len__") and len(source) and np.ndim(source[0]) > 0:
+        raise ValueError("source must be one sequence of ids, got a list of sequences "
+                         "(greedy_decode takes a list of sources; beam_decode one)")
+    source = batching.model_ids(model, source, "source", hint="one source; greedy_decode takes a list of them")
+    if source.size == 0:
+        raise ValueError("source must hold at least one id, got none")
+    return source
 
 
 def _check_length_norm(length_norm) -> float:
@@ -181,9 +206,10 @@ def beam_decode(model: Seq2Seq, source, beam_size: int = 3, max_len: int = 30,
     raw natural-log probability, whatever ``length_norm``. If no hypothesis ends
     within ``max_len`` steps, the best open one and its log-prob (no ``</s>``).
     """
-    beam_size = positive_int("beam_size", beam_size)
-    max_len = positive_int("max_len", max_len)
+    beam_size = positive_int("beam_size", beam_size, maximum=MAX_BEAM)
+    max_len = positive_int("max_len", max_len, maximum=MAX_LEN)
     length_norm = _check_length_norm(length_norm)
+    source = _check_source(model, source)
     device = next(model.parameters()).device
     model.eval()
     src, src_len = padding.pad_sequences([source])

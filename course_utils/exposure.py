@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from course_utils.checks.arguments import int_ids, positive_int
+from course_utils.checks.arguments import finite_parameters, int_ids, positive_int
 
 PROSE_CHARS = set(" .,;:'\"()-\n")
 
@@ -87,6 +87,10 @@ class BigramSource(nn.Module):
 def continue_batch(model, prompts, n: int, greedy: bool = False, seed: int = 0) -> torch.Tensor:
     """Free running for a batch: feed ``prompts`` ``(batch, L)``, then ``n`` characters each drawn from
     the model at temperature 1 (or its argmax when ``greedy``) and fed back in. Returns ``(batch, n)``."""
+    finite_parameters("model", model)
+    if not torch.is_tensor(prompts) or prompts.dim() != 2 or prompts.is_floating_point():
+        shown = tuple(prompts.shape) if torch.is_tensor(prompts) else type(prompts).__name__
+        raise ValueError(f"prompts must be a tensor of ids of shape (batch, L), got {shown}")
     gen = torch.Generator().manual_seed(seed)
     was_training = model.training
     model.eval()
@@ -127,6 +131,9 @@ def splice_test(model, ids, text: str, n: int = 1000, prompt: int = 30, written:
     another writer shows what reading text unlike its own does to the model.
     Returns a dict of arrays ``(n, targets)`` in bits, plus ``"own_text"``: the sampled continuations.
     """
+    finite_parameters("model", model)
+    if writer is not None:
+        finite_parameters("writer", writer)
     ids = torch.as_tensor(int_ids(ids))
     if len(ids) != len(text):
         raise ValueError(f"ids ({len(ids)}) must encode text ({len(text)} characters)")

@@ -33,7 +33,9 @@ def pad_sequences(seqs, pad_id: int = 0):
         raise ValueError("seqs must be a non-empty list of id sequences")
     rows = []
     for i, s in enumerate(seqs):
-        arr = np.asarray(s)
+        if isinstance(s, str):
+            raise ValueError(f"seqs[{i}] is the string {s!r}: encode it into ids first (vocab.encode)")
+        arr = np.asarray(s.cpu() if torch.is_tensor(s) else s)
         if arr.ndim != 1 or arr.size == 0:
             raise ValueError(f"seqs[{i}] must be a non-empty 1-d sequence of ids, got shape {arr.shape}")
         if not np.issubdtype(arr.dtype, np.integer):
@@ -67,6 +69,10 @@ def masked_cross_entropy(logits: torch.Tensor, targets: torch.Tensor, mask: torc
     if targets.shape != logits.shape[:2] or mask.shape != logits.shape[:2]:
         raise ValueError(f"targets {tuple(targets.shape)} and mask {tuple(mask.shape)} must both have "
                          f"shape (batch, time) = {tuple(logits.shape[:2])}")
+    if mask.dtype != torch.bool:
+        raise ValueError(f"mask must be a bool tensor (True at real tokens, e.g. from length_mask), got {mask.dtype}")
+    if targets.is_floating_point():
+        raise ValueError(f"targets must be integer class ids, got {targets.dtype}")
     if not mask.any():
         raise ValueError("mask has no True entry: there is no real token to average over")
     per_token = F.cross_entropy(logits.transpose(1, 2), targets.masked_fill(~mask, 0), reduction="none")

@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from course_utils import batching
-from course_utils.checks.arguments import positive_int, positive_ints
+from course_utils.checks.arguments import finite_number, positive_int, positive_ints
 
 PARAM_NAMES = ("W_ih", "W_hh", "b_ih", "b_hh", "W_hy", "b_y")
 
@@ -236,7 +236,7 @@ class RNNLM(nn.Module):
 
     ``forward(ids (batch, time), h0 (1, batch, hidden) or None)`` returns
     ``(logits (batch, time, vocab), h_T (1, batch, hidden))``. Uses
-    ``nn.RNN`` (fast); :class:`RNNLayer` is the same computation. Notebooks 05 and 06.
+    ``nn.RNN``; :class:`RNNLayer` is the same computation. Notebooks 05 and 06.
     """
 
     def __init__(self, vocab_size: int, embed_dim: int = 32, hidden_size: int = 64):
@@ -277,6 +277,10 @@ def train_rnn_lm(model: RNNLM, ids, epochs: int = 1, batch_size: int = 32, windo
     from tqdm.auto import tqdm
 
     epochs = positive_int("epochs", epochs)
+    lr = finite_number("lr", lr, above=0)
+    if clip is not None:
+        clip = finite_number("clip", clip, above=0, hint="None turns clipping off")
+    ids = batching.model_ids(model, ids)
     device = device or next(model.parameters()).device
     model.to(device).train()
     opt = torch.optim.Adam(model.parameters(), lr=lr)
@@ -314,6 +318,7 @@ def evaluate_rnn_lm(model: RNNLM, ids, batch_size: int = 16, window: int = 64, d
 
     Returns ``{"tokens", "nats_per_token", "bits_per_token", "perplexity"}``.
     """
+    ids = batching.model_ids(model, ids)
     total, count = batching.heldout_nats(model, ids, batch_size, window, device)
     nats = total / count
     return {"tokens": count, "nats_per_token": nats, "bits_per_token": nats / math.log(2),

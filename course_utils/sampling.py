@@ -9,26 +9,20 @@ A model here is anything with ``forward(ids (batch, time), state) -> (logits (ba
 - beam search: keep the ``beam_width`` most probable prefixes, to find a
   continuation with a high total log-probability (not a random one).
 """
-import math
-
 import numpy as np
 import torch
 
-from course_utils.checks.arguments import positive_int
+from course_utils import batching
+from course_utils.checks.arguments import choice, finite_number, positive_int
 
 METHODS = ("greedy", "temperature", "top_k")
-
-
-def _check_temperature(temperature) -> float:
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not temperature > 0 \
-            or not math.isfinite(temperature):
-        raise ValueError(f"temperature must be a number > 0, got {temperature!r}")
-    return float(temperature)
+MAX_TOKENS = 100_000      # generate: one model call per token, ~0.1 ms each for the course's char LM
+MAX_BEAM_STEPS = 10 ** 6  # beam_width x n: ~30 s for the course's char LM (~25 microseconds a prefix a step)
 
 
 def softmax_with_temperature(z, temperature: float = 1.0) -> np.ndarray:
     """``softmax(z / T)`` of a logit vector ``z`` ``(vocab,)``, as a float64 numpy array."""
-    T = _check_temperature(temperature)
+    T = finite_number("temperature", temperature, above=0)
     z = np.asarray(z.detach().cpu() if torch.is_tensor(z) else z, dtype=np.float64) / T
     z = z - z.max(axis=-1, keepdims=True)   # for numerical safety; softmax is shift-invariant
     e = np.exp(z)
@@ -59,11 +53,11 @@ def next_token_probs(z, method: str = "temperature", temperature: float = 1.0, k
     raise ValueError(f"method must be one of {METHODS}, got {method!r}")
 
 
-def _check_prompt(prompt_ids) -> torch.Tensor:
-    ids = torch.as_tensor(np.asarray(prompt_ids), dtype=torch.long)
-    if ids.dim() != 1 or len(ids) < 1:
-        raise ValueError(f"prompt_ids must be a non-empty 1-D sequence of ids, got shape {tuple(ids.shape)}")
-    return ids
+def _check_prompt(model, prompt_ids, name: str = "prompt_ids") -> torch.Tensor:
+    ids = batching.model_ids(model, prompt_ids, name)
+    if len(ids) < 1:
+        raise ValueError(f"{name} must hold at least one id, got none")
+    return torch.from_numpy(np.ascontiguousarray(ids))
 
 
 @torch.no_grad()
@@ -74,11 +68,13 @@ def generate(model, prompt_ids, n: int, method: str = "temperature", temperature
     The reference copy of the sampling loop notebook 09 writes out.
     Returns the ``n`` generated ids (not the prompt).
     """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    choice("method", method, METHODS)
     if method != "greedy":
-        _check_temperature(temperature)
-    ids, n = _check_prompt(prompt_ids), positive_int("n", n)
+        finite_number("temperature", temperature, above=0)
+    if method == "top_k":
+        positive_int("k", k)
+    ids = _check_prompt(model, prompt_ids)
+    n = positive_int("n", n, maximum=MAX_TOKENS, hint="one model call per token")
     device = next(model.parameters()).device
     was_training = model.training
     model.eval()
@@ -113,8 +109,11 @@ def beam_search(model, prompt_ids, n: int, beam_width: int = 5):
     dividing the totals by a power of the length (length normalisation, see
     ``encoder_decoder.beam_decode``) would not change which one wins.
     """
-    ids, n = _check_prompt(prompt_ids), positive_int("n", n)
-    beam_width = positive_int("beam_width", beam_width)
+    ids = _check_prompt(model, prompt_ids)
+    n = positive_int("n", n, maximum=MAX_TOKENS, hint="one model call per token")
+    beam_width = positive_int("beam_width", beam_width, maximum=min(1000, MAX_BEAM_STEPS // n),
+                              hint=f"each of the n = {n} steps runs the model on beam_width prefixes: "
+                                   f"beam_width x n <= {MAX_BEAM_STEPS:.0e}, about 30 s")
     device = next(model.parameters()).device
     was_training = model.training
     model.eval()
@@ -139,7 +138,8 @@ def beam_search(model, prompt_ids, n: int, beam_width: int = 5):
 @torch.no_grad()
 def continuation_log_prob(model, prompt_ids, continuation_ids) -> float:
     """Total natural-log probability the model gives ``continuation_ids`` after ``prompt_ids``."""
-    prompt, cont = _check_prompt(prompt_ids), _check_prompt(continuation_ids)
+    prompt = _check_prompt(model, prompt_ids)
+    cont = _check_prompt(model, continuation_ids, "continuation_ids")
     device = next(model.parameters()).device
     was_training = model.training
     model.eval()
@@ -169,8 +169,9 @@ def sampling_experiment(model, vocab, prompt: str, method: str = "temperature", 
     under the method, "entropy_bits": entropy of the full next-character distribution,
     "text": ``n`` generated characters}``. ``method`` may also be ``"beam"``.
     """
-    if not prompt:
-        raise ValueError("prompt must be a non-empty string")
+    if not isinstance(prompt, str) or not prompt:
+        raise ValueError(f"prompt must be a non-empty string, got {prompt!r}")
+    choice("method", method, METHODS + ("beam",))
     ids = vocab.encode(prompt)
     device = next(model.parameters()).device
     with torch.no_grad():

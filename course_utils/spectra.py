@@ -20,6 +20,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from course_utils.checks.arguments import choice, finite_array, finite_number, positive_int
+
 NONLINEARITIES = ("linear", "tanh", "sigmoid", "relu")
 MATRIX_KINDS = ("gaussian", "orthogonal", "nonnormal")
 # gamma = max over a of |rho'(a)|: the factor in Pascanu et al.'s condition sigma_1 < 1 / gamma.
@@ -30,40 +32,34 @@ LOG10_FLOAT32_MAX = float(np.log10(np.finfo(np.float32).max))  # torch trains in
 _STATE_CAP = 1e150  # forward states of linear/ReLU nets are capped here (see jacobian_norms)
 
 
-# ---------------------------------------------------------------- checks of arguments
-def _check_choice(name, value, choices):
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+# The widest setting gradient_flow / jacobian_norms accept. They keep T + 1 products of n x n
+# float64 matrices (8 (T + 1) n^2 bytes) and do about T n^3 multiply-adds (measured: ~1.5 ns each
+# on one core), so T = 5000, n = 256 would need 2.4 GiB and ~90 s; n = 2048 would need 156 GiB.
+MAX_GIB = 2.0
+MAX_WORK = 4e10   # T n^3: about a minute on one core
+MAX_N = 2048      # make_W_hh: an eigen-decomposition of 2048 x 2048 takes ~15 s
 
 
-def _check_square(name, M):
-    M = np.asarray(M)
-    if M.ndim != 2 or M.shape[0] != M.shape[1] or M.shape[0] == 0:
+def _square(name, M) -> np.ndarray:
+    """``M`` as a float64 ``(n, n)`` array with finite entries, or a ValueError naming it."""
+    M = finite_array(name, M, ndim=2, what="(n, n)")
+    if M.shape[0] != M.shape[1] or M.shape[0] == 0:
         raise ValueError(f"{name} must be a non-empty square matrix (n, n), got shape {M.shape}")
-    if not np.all(np.isfinite(M)):
-        raise ValueError(f"{name} must contain only finite numbers")
-    return M.astype(np.float64)
+    return M
 
 
-def _check_int(name, value, low, high=None):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < low or (high is not None and value > high):
-        bounds = f">= {low}" if high is None else f"in [{low}, {high}]"
-        raise ValueError(f"{name} must be {bounds}, got {value}")
-    return int(value)
-
-
-def _check_positive(name, value):
-    if not (isinstance(value, (int, float, np.floating, np.integer)) and np.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return float(value)
+def _check_size(T: int, n: int) -> None:
+    gib = 8 * (T + 1) * n ** 2 / 2 ** 30
+    if gib > MAX_GIB or T * n ** 3 > MAX_WORK:
+        raise ValueError(f"T = {T} steps with n = {n} hidden units is too big: the Jacobian products need "
+                         f"8 (T + 1) n^2 bytes = {gib:.3g} GiB and about T n^3 = {T * n ** 3:.2g} multiply-adds; "
+                         f"the limits are {MAX_GIB:g} GiB and {MAX_WORK:.0e} multiply-adds (about a minute). "
+                         f"Lower T or n (the notebook uses n = 64, T <= 200)")
 
 
 # ---------------------------------------------------------------- nonlinearities
 def rho(a: np.ndarray, nonlinearity: str) -> np.ndarray:
     """The nonlinearity ``rho`` applied elementwise (notebook 07)."""
-    _check_choice("nonlinearity", nonlinearity, NONLINEARITIES)
     if nonlinearity == "linear":
         return a.copy()
     if nonlinearity == "tanh":
@@ -75,7 +71,6 @@ def rho(a: np.ndarray, nonlinearity: str) -> np.ndarray:
 
 def rho_prime(a: np.ndarray, nonlinearity: str) -> np.ndarray:
     """The derivative ``rho'(a)`` elementwise; never larger than ``GAMMA[nonlinearity]``."""
-    _check_choice("nonlinearity", nonlinearity, NONLINEARITIES)
     if nonlinearity == "linear":
         return np.ones_like(a)
     if nonlinearity == "tanh":
@@ -95,11 +90,8 @@ def step_jacobian(W_hh: np.ndarray, a_t: np.ndarray, nonlinearity: str) -> np.nd
     transposes come in the reverse order. The two products are transposes of each
     other, so their 2-norms agree (notebook 07, section 1).
     """
-    W_hh = _check_square("W_hh", W_hh)
     a_t = np.asarray(a_t, dtype=np.float64)
-    if a_t.shape != (W_hh.shape[0],):
-        raise ValueError(f"a_t must have shape ({W_hh.shape[0]},) to match W_hh, got {a_t.shape}")
-    return rho_prime(a_t, nonlinearity)[:, None] * W_hh
+    return rho_prime(a_t, nonlinearity)[:, None] * np.asarray(W_hh, dtype=np.float64)
 
 
 
@@ -109,11 +101,8 @@ def backprop_step(g_t: np.ndarray, W_hh: np.ndarray, a_t: np.ndarray, nonlineari
     g_t: the gradient ``dL/dh_t`` as a row vector ``(hidden,)`` (or rows ``(batch, hidden)``);
     returns ``dL/dh_{t-1}`` of the same shape. Reference solution of exercise 1 in notebook 07.
     """
-    W_hh = _check_square("W_hh", W_hh)
     a_t = np.asarray(a_t, dtype=np.float64)
-    if a_t.shape != (W_hh.shape[0],):
-        raise ValueError(f"a_t must have shape ({W_hh.shape[0]},) to match W_hh, got {a_t.shape}")
-    return (np.asarray(g_t, dtype=np.float64) * rho_prime(a_t, nonlinearity)) @ W_hh
+    return (np.asarray(g_t, dtype=np.float64) * rho_prime(a_t, nonlinearity)) @ np.asarray(W_hh, dtype=np.float64)
 
 # ---------------------------------------------------------------- spectra
 def spectral_radius(W_hh: np.ndarray) -> float:
@@ -122,24 +111,27 @@ def spectral_radius(W_hh: np.ndarray) -> float:
     Decides the long-run growth of ``||W^t||`` (Gelfand: ``||W^t||^(1/t) -> radius``).
     Reference solution of exercise 2 in notebook 07.
     """
-    return float(np.max(np.abs(np.linalg.eigvals(_check_square("W_hh", W_hh)))))
+    return float(np.max(np.abs(np.linalg.eigvals(_square("W_hh", W_hh)))))
 
 
 def largest_singular_value(W_hh: np.ndarray) -> float:
     """``sigma_1 = ||W_hh||_2``: the most one multiplication can stretch a vector."""
-    return float(np.linalg.norm(_check_square("W_hh", W_hh), ord=2))
+    return float(np.linalg.norm(_square("W_hh", W_hh), ord=2))
 
 
 def vanishing_is_guaranteed(W_hh: np.ndarray, nonlinearity: str) -> bool:
     """Pascanu et al. (2013)'s sufficient condition ``sigma_1 < 1 / gamma`` (gamma = max |rho'|)."""
-    _check_choice("nonlinearity", nonlinearity, NONLINEARITIES)
+    choice("nonlinearity", nonlinearity, NONLINEARITIES)
     return largest_singular_value(W_hh) * GAMMA[nonlinearity] < 1.0
 
 
 def matrix_power_norms(W: np.ndarray, t_max: int) -> np.ndarray:
     """``||W^t||_2`` for ``t = 0 .. t_max``, shape ``(t_max + 1,)`` (float64; may reach inf)."""
-    W = _check_square("W", W)
-    t_max = _check_int("t_max", t_max, 0)
+    W = _square("W", W)
+    # a step is a product and a 2-norm (~10 n^3 multiply-adds, and ~10 microseconds of Python)
+    most = int(min(10 ** 6, MAX_WORK / 10 / W.shape[0] ** 3))
+    t_max = positive_int("t_max", t_max, minimum=0, maximum=max(1000, most),
+                         hint="one matrix product and 2-norm a step")
     norms, P = np.empty(t_max + 1), np.eye(W.shape[0])
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(t_max + 1):
@@ -185,10 +177,10 @@ def make_W_hh(kind: str, n: int, spectral_radius: float, seed: int = 0) -> np.nd
 
 def make_W_hh_with_eigenvalues(kind: str, n: int, spectral_radius: float, seed: int = 0):
     """``(W_hh, eigenvalues)`` as in :func:`make_W_hh`, without a new eigen-decomposition."""
-    _check_choice("kind", kind, MATRIX_KINDS)
-    n = _check_int("n", n, 1, 2048)
-    radius = _check_positive("spectral_radius", spectral_radius)
-    seed = _check_int("seed", seed, 0)
+    choice("kind", kind, MATRIX_KINDS)
+    n = positive_int("n", n, maximum=MAX_N, hint="the eigenvalues of a bigger matrix take minutes")
+    radius = finite_number("spectral_radius", spectral_radius, above=0)
+    seed = positive_int("seed", seed, minimum=0)
     M, eig = _unit_radius_matrix(kind, n, seed)
     return radius * M, radius * eig
 
@@ -203,11 +195,8 @@ def forward_preactivations(W_hh: np.ndarray, x: np.ndarray, nonlinearity: str, h
     cannot overflow (only the sign or nothing of ``a_t`` enters ``rho'`` for
     those two, so the Jacobians stay exact).
     """
-    W_hh = _check_square("W_hh", W_hh)
     n = W_hh.shape[0]
     x = np.asarray(x, dtype=np.float64)
-    if x.ndim != 2 or x.shape[1] != n:
-        raise ValueError(f"x must have shape (T, {n}), got {x.shape}")
     h = np.zeros(n) if h_0 is None else np.asarray(h_0, dtype=np.float64)
     a, capped = np.empty_like(x), False
     for t in range(x.shape[0]):
@@ -228,11 +217,16 @@ def jacobian_norms(W_hh: np.ndarray, a: np.ndarray, nonlinearity: str) -> np.nda
     ``sigma_1 = 3`` over 1000 steps gives 10^477 rather than inf or NaN.
     Notebook 07 shows the plain loop this function makes safe.
     """
-    W_hh = _check_square("W_hh", W_hh)
+    W_hh = _square("W_hh", W_hh)
+    choice("nonlinearity", nonlinearity, NONLINEARITIES)
+    n = W_hh.shape[0]
     a = np.asarray(a, dtype=np.float64)
-    n, T = W_hh.shape[0], a.shape[0]
     if a.ndim != 2 or a.shape[1] != n:
-        raise ValueError(f"a must have shape (T, {n}), got {a.shape}")
+        raise ValueError(f"a must have shape (T, {n}) to match W_hh, got {a.shape}")
+    if np.isnan(a).any():
+        raise ValueError("a holds NaN: the forward pass that made it diverged")
+    T = a.shape[0]
+    _check_size(T, n)
     d = rho_prime(a, nonlinearity)  # (T, n)
     products = np.empty((T + 1, n, n))
     log_scale = np.zeros(T + 1)
@@ -267,11 +261,11 @@ def gradient_flow(kind: str = "gaussian", spectral_radius: float = 1.0, T: int =
     sigma_1)``, an upper bound for any RNN), and flags ``overflow_float32`` and
     ``overflow`` (some norm exceeds the largest float32 / float64 number) and ``exact_zero`` (some norm is exactly 0).
     """
-    T = _check_int("T", T, 1, 5000)
-    _check_choice("nonlinearity", nonlinearity, NONLINEARITIES)
-    input_scale = float(input_scale)
-    if not (np.isfinite(input_scale) and input_scale >= 0):
-        raise ValueError(f"input_scale must be a finite number >= 0, got {input_scale!r}")
+    T, n = positive_int("T", T), positive_int("n", n)
+    choice("kind", kind, MATRIX_KINDS)
+    choice("nonlinearity", nonlinearity, NONLINEARITIES)
+    input_scale = finite_number("input_scale", input_scale, minimum=0)
+    _check_size(T, n)
     W_hh, eig = make_W_hh_with_eigenvalues(kind, n, spectral_radius, seed)
     x = input_scale * np.random.default_rng(seed + 1).normal(size=(T, n))
     a, capped = forward_preactivations(W_hh, x, nonlinearity)
@@ -320,7 +314,6 @@ def one_unit_states(w, b, T: int = 50, h_0: float = 0.5) -> np.ndarray:
     w, b: scalars or arrays of one shape (a grid of parameter values); returns
     ``h`` of shape ``(T + 1,) + shape`` with ``h[0] = h_0``.
     """
-    T = _check_int("T", T, 1)
     w, b = np.broadcast_arrays(np.asarray(w, dtype=np.float64), np.asarray(b, dtype=np.float64))
     h = np.empty((T + 1,) + w.shape)
     h[0] = h_0
@@ -346,12 +339,12 @@ def one_unit_loss_and_grad(w: float, b: float, T: int = 50, h_0: float = 0.5, ta
 
     The backward pass walks ``dL/dh_t`` down from ``t = T``; each step
     multiplies by ``dh_t/dh_{t-1} = w sigmoid'(h_{t-1})``, the one-unit version
-    of the Jacobian product. Plain Python floats: a descent of 300 steps takes
-    milliseconds, fast enough for a widget.
+    of the Jacobian product.
     """
-    w, b = float(w), float(b)
+    T = positive_int("T", T, maximum=10 ** 6, hint="plain Python, ~1 microsecond a step")
+    w, b = float(w), float(b)  # plain floats: a widget's descent of 300 steps takes milliseconds
     h = [float(h_0)]
-    for _ in range(_check_int("T", T, 1)):
+    for _ in range(T):
         h.append(w * _sigmoid_float(h[-1]) + b)
     loss = (h[-1] - target) ** 2
     g_h = 2.0 * (h[-1] - target)
@@ -367,7 +360,10 @@ def one_unit_loss_and_grad(w: float, b: float, T: int = 50, h_0: float = 0.5, ta
 def error_surface(w_range=(-2.0, 18.0), b_range=(-8.0, 4.0), num: int = 121, T: int = 50,
                   h_0: float = 0.5, target: float = 0.7) -> dict:
     """The loss on a ``num x num`` grid: ``{"w": (num,), "b": (num,), "loss": (num_b, num_w)}``."""
-    num = _check_int("num", num, 2, 2000)
+    num = positive_int("num", num, minimum=2, maximum=2000)
+    # one_unit_states keeps (T + 1) num^2 float64 states: at most about MAX_GIB
+    T = positive_int("T", T, maximum=max(1, int(MAX_GIB * 2 ** 30 / 8 / num ** 2) - 1),
+                     hint=f"the grid keeps T + 1 states of {num} x {num} floats")
     w = np.linspace(*w_range, num)
     b = np.linspace(*b_range, num)
     Wg, Bg = np.meshgrid(w, b)

@@ -24,7 +24,7 @@ def test_adding_problem_is_reproducible_and_seed_dependent():
 
 @pytest.mark.parametrize("call, message", [
     (lambda: generated_tasks.adding_problem(0, 10), "n must be an int >= 1"),
-    (lambda: generated_tasks.adding_problem(3, 1), "length must be an int >= 2"),
+    (lambda: generated_tasks.adding_problem(3, 1), r"length must be an int in \[2, "),
 ])
 def test_bad_arguments_are_named(call, message):
     with pytest.raises(ValueError, match=message):

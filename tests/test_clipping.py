@@ -44,9 +44,7 @@ def test_descend_with_norm_clipping_keeps_every_step_under_the_threshold():
 
 @pytest.mark.parametrize("call,match", [
     (lambda: clipping.clip_by_norm([1.0], 0.0), "threshold must be"),
-    (lambda: clipping.clip_elementwise([np.nan], 1.0), "g must contain only finite"),
     (lambda: clipping.descend(lambda t: (0, t), [0.0], 0.1, 3, clip="max"), "clip must be one of"),
-    (lambda: clipping.descend(lambda t: (0, t), [0.0], -0.1, 3), "lr must be"),
 ])
 def test_bad_arguments_are_named(call, match):
     with pytest.raises(ValueError, match=match):

