@@ -8,7 +8,9 @@ import time
 import numpy as np
 import torch
 
-from course_utils.checks.arguments import int_ids, positive_int, positive_ints
+from course_utils.checks.arguments import finite_array, int_ids, positive_int, positive_ints
+
+LIMIT_BYTES = 2 * 1024**3  # a size that would need more memory than this is refused
 
 
 def _check_ids(ids, vocab_size: int) -> np.ndarray:
@@ -25,41 +27,45 @@ def one_hot(ids, vocab_size: int) -> np.ndarray:
 
     ids: ints of shape ``(n,)``; returns float32 of shape ``(n, vocab_size)``.
     """
+    n = max(len(int_ids(ids)), 1)
+    positive_int("vocab_size", vocab_size, maximum=LIMIT_BYTES // (4 * n),  # 4 bytes per float32
+                 hint=f"the one-hot rows of {n} ids, 4 bytes a number, must fit in 2 GB")
     ids = _check_ids(ids, vocab_size)
     X = np.zeros((len(ids), vocab_size), dtype=np.float32)
     X[np.arange(len(ids)), ids] = 1.0
     return X
 
 
+def _unit_rows(A: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(A, axis=1, keepdims=True)
+    return np.divide(A, norms, out=np.zeros_like(A), where=norms > 0)
+
+
 def cosine_matrix(X, Y=None) -> np.ndarray:
     """Cosine similarity of every row of ``X`` with every row of ``Y`` (default ``X``).
 
     X: ``(n, d)``, Y: ``(m, d)``; returns ``(n, m)``. An all-zero row has cosine 0
-    with everything (instead of a division by zero).
+    with everything (instead of a division by zero); a row with NaN or inf is an error.
     """
-    X = np.asarray(X, dtype=np.float64)
-    Y = X if Y is None else np.asarray(Y, dtype=np.float64)
-    if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1]:
-        raise ValueError(f"X and Y must be 2-D with the same number of columns, "
-                         f"got shapes {X.shape} and {Y.shape}")
-    def unit(A):
-        norms = np.linalg.norm(A, axis=1, keepdims=True)
-        return np.divide(A, norms, out=np.zeros_like(A), where=norms > 0)
-    return unit(X) @ unit(Y).T
+    X = finite_array("X", X, ndim=2, what="(n, dim)")
+    Y = X if Y is None else finite_array("Y", Y, ndim=2, what="(m, dim)")
+    if X.shape[1] != Y.shape[1]:
+        raise ValueError(f"X and Y must have the same number of columns, got shapes {X.shape} and {Y.shape}")
+    return _unit_rows(X) @ _unit_rows(Y).T
 
 
 def nearest_neighbours(E, word_id: int, k: int = 5) -> list[tuple[int, float]]:
     """The ``k`` rows of ``E`` (shape ``(V, d)``) most cosine-similar to row ``word_id``.
 
-    Returns ``[(id, cosine), ...]`` best first, the word itself left out.
+    Returns ``[(id, cosine), ...]`` best first, the word itself left out. A row
+    with NaN or inf in ``E`` is an error (it would otherwise rank like any other).
     """
-    E = np.asarray(E)
-    if E.ndim != 2:
-        raise ValueError(f"E must be 2-D (vocab_size, dim), got shape {E.shape}")
-    _check_ids([word_id], len(E))
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k < len(E):
-        raise ValueError(f"k must be an int in [1, {len(E) - 1}], got {k!r}")
-    sims = cosine_matrix(E[word_id : word_id + 1], E)[0]
+    E = finite_array("E", E, ndim=2, what="(vocab_size, dim)")
+    word_id = positive_int("word_id", word_id, minimum=0, maximum=len(E) - 1,
+                           hint="a row of E; for a word, pass vocab.index(word)")
+    k = positive_int("k", k, maximum=len(E) - 1, hint="the word itself is left out")
+    U = _unit_rows(E)
+    sims = (U[word_id : word_id + 1] @ U.T)[0]
     sims[word_id] = -np.inf
     best = np.argsort(-sims, kind="stable")[:k]
     return [(int(i), float(sims[i])) for i in best]
@@ -74,8 +80,8 @@ def window_input_bytes(window: int, vocab_size: int, dim: int | None = None,
     """
     window, vocab_size, batch, bytes_per_number = positive_ints(
         window=window, vocab_size=vocab_size, batch=batch, bytes_per_number=bytes_per_number)
-    if dim is not None and (isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim < 1):
-        raise ValueError(f"dim must be None (one-hot) or an int >= 1, got {dim!r}")
+    if dim is not None:
+        dim = positive_int("dim", dim, hint="or None for one-hot")
     width = vocab_size if dim is None else dim
     return int(batch) * int(window) * int(width) * int(bytes_per_number)
 
@@ -88,8 +94,15 @@ def time_onehot_vs_lookup(vocab_sizes, dim: int = 64, n_words: int = 256,
     "onehot_bytes": [...]}``; the one-hot time includes building the one-hot
     matrix, as a model fed one-hot inputs would have to.
     """
-    if repeats < 1:
-        raise ValueError(f"repeats must be >= 1, got {repeats}")
+    if isinstance(vocab_sizes, (int, np.integer)):
+        raise ValueError(f"vocab_sizes must be a list of sizes, got the single number {vocab_sizes}: "
+                         f"write [{vocab_sizes}]")
+    dim, n_words, repeats = positive_ints(dim=dim, n_words=n_words, repeats=repeats)
+    # one_hot(ids, V) is int64, .float() copies it to float32, and E holds V * dim float32
+    most = LIMIT_BYTES // (12 * n_words + 4 * dim)
+    vocab_sizes = [positive_int("each vocabulary size", V, maximum=most,
+                                hint=f"the one-hot matrices of {n_words} words must fit in 2 GB")
+                   for V in vocab_sizes]
     gen = torch.Generator().manual_seed(seed)
     out = {"vocab_sizes": [], "matmul_s": [], "lookup_s": [], "onehot_bytes": []}
     for V in vocab_sizes:
@@ -117,7 +130,7 @@ def compare_pair(E, i: int, j: int, k: int = 5) -> dict:
     Returns the cosine of words ``i`` and ``j`` as one-hot vectors and as rows
     of ``E`` (shape ``(V, d)``), and each word's ``k`` nearest neighbours in ``E``.
     """
-    E = np.asarray(E)
+    E = finite_array("E", E, ndim=2, what="(vocab_size, dim)")
     ids = _check_ids([i, j], len(E))
     onehots = one_hot(ids, len(E))
     return {

@@ -9,14 +9,27 @@ import numpy as np
 from scipy.stats import spearmanr
 
 from course_utils import embeddings
+from course_utils.checks.arguments import finite_array, positive_int
+
+
+def _table(E, itos) -> np.ndarray:
+    """``E`` as a float64 array after checking it has one finite row per word of ``itos``."""
+    E = finite_array("E", E, ndim=2, what="(len(itos), dim)")
+    if isinstance(itos, str) or len(E) != len(itos):
+        raise ValueError(f"E has {len(E)} rows but itos has {len(itos)} entries: "
+                         f"both must come from one vocabulary (row i is the vector of itos[i])")
+    return E
 
 
 def _unit_rows(E) -> np.ndarray:
-    E = np.asarray(E, dtype=np.float64)
-    if E.ndim != 2:
-        raise ValueError(f"E must be 2-D (vocab_size, dim), got shape {E.shape}")
     norms = np.linalg.norm(E, axis=1, keepdims=True)
     return np.divide(E, norms, out=np.zeros_like(E), where=norms > 0)
+
+
+def _restrict(restrict, minimum: int = 1):
+    if restrict is None:
+        return None
+    return positive_int("restrict", restrict, minimum=minimum, hint="or None: search every word")
 
 
 def _stoi_of(itos) -> dict:
@@ -29,6 +42,7 @@ def neighbours(E, itos, word: str, k: int = 10) -> list[tuple[str, float]]:
     Returns ``[(word, cosine), ...]`` best first; a ``KeyError`` naming the
     word if it is not in ``itos``.
     """
+    E = _table(E, itos)
     stoi = _stoi_of(itos)
     if word not in stoi:
         raise KeyError(f"word {word!r} is not in the vocabulary ({len(itos)} words)")
@@ -63,11 +77,14 @@ def solve_analogy(E, itos, a: str, b: str, c: str, k: int = 1, restrict: int | N
     excluded; ``restrict`` keeps only the first ``restrict`` ids (the most
     frequent words). Returns ``[(word, cosine), ...]``, ``k`` of them.
     """
+    E = _table(E, itos)
+    k = positive_int("k", k)
+    restrict = _restrict(restrict)
     stoi = _stoi_of(itos)
     for name, w in {"a": a, "b": b, "c": c}.items():
         if w not in stoi:
             raise KeyError(f"{name}={w!r} is not in the vocabulary ({len(itos)} words)")
-    n = len(itos) if restrict is None else min(int(restrict), len(itos))
+    n = len(itos) if restrict is None else min(restrict, len(itos))
     U = _unit_rows(E)
     target = U[stoi[b]] - U[stoi[a]] + U[stoi[c]]
     sims = U[:n] @ target / max(np.linalg.norm(target), 1e-12)
@@ -87,12 +104,11 @@ def analogy_accuracy(E, itos, questions, restrict: int | None = 30_000, batch: i
     the covered questions, nan if none), ``"correct"``, ``"covered"``,
     ``"total"``, ``"coverage"}``.
     """
-    if restrict is not None and (isinstance(restrict, bool) or not isinstance(restrict, (int, np.integer))
-                                 or restrict < 4):
-        raise ValueError(f"restrict must be None or an int >= 4, got {restrict!r}")
+    E = _table(E, itos)
+    restrict = _restrict(restrict, minimum=4)
     questions = list(questions)
     stoi = _stoi_of(itos)
-    n = len(itos) if restrict is None else min(int(restrict), len(itos))
+    n = len(itos) if restrict is None else min(restrict, len(itos))
     usable = [q for q in questions if all(w in stoi and stoi[w] < n for w in q)]
     U = _unit_rows(E)[:n]
     correct = 0
@@ -133,6 +149,7 @@ def similarity_spearman(E, itos, pairs) -> dict:
     "pairs_total", "oov_rate"}``; ``oov_rate`` is the share of pairs left out
     because a word is missing (gensim's ``evaluate_word_pairs`` convention).
     """
+    E = _table(E, itos)
     pairs = list(pairs)
     if not pairs:
         raise ValueError("pairs is empty: expected [(word1, word2, score), ...]")
@@ -170,7 +187,7 @@ def pca_2d(E, ids) -> np.ndarray:
 
     Returns shape ``(len(ids), 2)``. Needs at least two words.
     """
-    E = np.asarray(E, dtype=np.float64)
+    E = finite_array("E", E, ndim=2, what="(vocab_size, dim)")
     ids = np.asarray(ids, dtype=np.int64)
     if ids.ndim != 1 or len(ids) < 2:
         raise ValueError(f"ids must list at least 2 words, got {ids.tolist()}")
@@ -186,6 +203,7 @@ def explore(E, itos, word: str, analogy: tuple[str, str, str], words, k: int = 8
     "analogy": [(word, cos), ...] or an error string, "pca_words": [...],
     "pca": (n, 2) array, "missing": words not in the vocabulary}``.
     """
+    E = _table(E, itos)
     stoi = _stoi_of(itos)
     out = {}
     try:

@@ -17,8 +17,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from course_utils.ngram import padded
-from course_utils.checks.arguments import positive_int, positive_ints
+from course_utils.ngram import _id_sequences, padded
+from course_utils.checks.arguments import finite_number, finite_parameters, int_ids, positive_int, positive_ints
 
 
 def context_windows(sequences, n: int, bos: int, eos: int):
@@ -29,7 +29,7 @@ def context_windows(sequences, n: int, bos: int, eos: int):
     """
     n = positive_int("n", n, minimum=2, hint="the model needs at least one context word")
     rows = []
-    for seq in sequences:
+    for seq in _id_sequences(sequences):
         ids = np.array(padded(seq, n, bos, eos), dtype=np.int64)
         rows.append(np.lib.stride_tricks.sliding_window_view(ids, n))
     if not rows:
@@ -61,6 +61,27 @@ class NeuralLM(nn.Module):
         return self.out(torch.tanh(self.hidden(x)))
 
 
+def _check_examples(model: NeuralLM, X, y) -> None:
+    """Check that ``X`` ``(examples, context)`` and ``y`` ``(examples,)`` are ids that fit ``model``."""
+    finite_parameters("model", model)
+    X = torch.as_tensor(X)
+    if X.dim() != 2 or X.shape[1] != model.context:
+        raise ValueError(f"X must be context ids of shape (examples, {model.context}) "
+                         f"(neural_lm.context_windows), got shape {tuple(X.shape)}")
+    if X.is_floating_point():
+        raise TypeError(f"X must hold integer ids, got dtype {X.dtype}")
+    y = torch.as_tensor(int_ids(y, "y", hint="one next word per row of X"))
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same length, got {len(X)} and {len(y)}")
+    if len(X) == 0:
+        raise ValueError("X and y are empty: no examples")
+    vocab_size = model.out.out_features
+    for name, ids in {"X": X, "y": y}.items():
+        if ids.min() < 0 or ids.max() >= vocab_size:
+            raise ValueError(f"{name} holds ids from {int(ids.min())} to {int(ids.max())}, but the model's "
+                             f"vocabulary has ids 0 to {vocab_size - 1}: was it built with len(vocab)?")
+
+
 def train_neural_lm(model: NeuralLM, X, y, epochs: int = 1, batch_size: int = 256, lr: float = 2e-3,
                     clip: float | None = None, seed: int = 0, device=None, progress: bool = True,
                     on_step=None) -> dict:
@@ -73,9 +94,11 @@ def train_neural_lm(model: NeuralLM, X, y, epochs: int = 1, batch_size: int = 25
     """
     from tqdm.auto import tqdm
 
-    epochs = positive_int("epochs", epochs)
-    if len(X) != len(y):
-        raise ValueError(f"X and y must have the same length, got {len(X)} and {len(y)}")
+    epochs, batch_size = positive_ints(epochs=epochs, batch_size=batch_size)
+    finite_number("lr", lr, above=0)
+    if clip is not None:
+        finite_number("clip", clip, above=0, hint="or None: no clipping")
+    _check_examples(model, X, y)
     device = device or next(model.parameters()).device
     model.to(device).train()
     X, y = torch.as_tensor(X).to(device), torch.as_tensor(y).to(device)
@@ -108,7 +131,8 @@ def train_neural_lm(model: NeuralLM, X, y, epochs: int = 1, batch_size: int = 25
 
 @torch.no_grad()
 def evaluate_neural_lm(model: NeuralLM, X, y, batch_size: int = 4096, device=None) -> dict:
-    """Held-out ``{"tokens", "nats_per_token", "bits_per_token", "perplexity"}``."""
+    """Held-out ``{"tokens", "nats_per_token", "bits_per_token", "perplexity"}`` of ``(X (examples, n-1), y (examples,))``."""
+    _check_examples(model, X, y)
     device = device or next(model.parameters()).device
     was_training = model.training
     model.to(device).eval()

@@ -11,11 +11,12 @@ Sequences are lists (or 1-D arrays) of word ids from a
 and the model learns where sequences stop.
 """
 import math
+import numbers
 from collections import Counter, defaultdict
 
 import numpy as np
 
-from course_utils.checks.arguments import positive_int
+from course_utils.checks.arguments import finite_number, int_ids, positive_int
 
 
 def _check_order(n) -> int:
@@ -23,9 +24,28 @@ def _check_order(n) -> int:
 
 
 def _check_k(k) -> float:
-    if isinstance(k, bool) or not isinstance(k, (int, float, np.floating, np.integer)) or not k > 0:
-        raise ValueError(f"k must be a number > 0 (add-k smoothing), got {k!r}")
-    return float(k)
+    return finite_number("k", k, above=0, hint="add-k smoothing")
+
+
+def _id_sequences(sequences, vocab_size: int | None = None, name: str = "sequences") -> list[np.ndarray]:
+    """``sequences`` as a list of 1-D int64 id arrays, or a clear error for text, one flat sequence or bad ids."""
+    how = "turn text into ids first: [vocab.encode(tokens) for tokens in texts]"
+    if isinstance(sequences, str):
+        raise ValueError(f"{name} must be a list of id sequences, got the string {sequences[:40]!r}: {how}")
+    out = []
+    for i, seq in enumerate(sequences):
+        if isinstance(seq, numbers.Integral):
+            raise ValueError(f"{name} must be a list of id sequences, got a flat list of ids: "
+                             f"for one sequence, pass [ids]")
+        if isinstance(seq, str) or (isinstance(seq, (list, tuple)) and seq and isinstance(seq[0], str)):
+            raise ValueError(f"{name}[{i}] must be word ids, got words {seq[:4]!r}: {how}")
+        ids = int_ids(seq, name=f"{name}[{i}]", hint="one sequence of word ids")
+        if vocab_size is not None and ids.size and (ids.min() < 0 or ids.max() >= vocab_size):
+            bad = ids.max() if ids.max() >= vocab_size else ids.min()
+            raise ValueError(f"{name}[{i}] holds id {bad}, but the model's vocabulary has ids 0 to "
+                             f"{vocab_size - 1}: was it built with len(vocab)?")
+        out.append(ids)
+    return out
 
 
 def padded(seq, n: int, bos: int, eos: int) -> list[int]:
@@ -35,7 +55,6 @@ def padded(seq, n: int, bos: int, eos: int) -> list[int]:
 
 def ngrams(seq, n: int, bos: int, eos: int):
     """Yield ``(context, word)`` pairs of a padded sequence; ``context`` is a tuple of ``n - 1`` ids."""
-    n = _check_order(n)
     ids = padded(seq, n, bos, eos)
     for t in range(n - 1, len(ids)):
         yield tuple(ids[t - n + 1:t]), ids[t]
@@ -56,15 +75,15 @@ class NGramLM:
         self.n = _check_order(n)
         vocab_size = positive_int("vocab_size", vocab_size, minimum=2)
         for name, value in {"bos": bos, "eos": eos}.items():
-            if not 0 <= value < vocab_size:
-                raise ValueError(f"{name} must be an id in [0, {vocab_size}), got {value!r}")
+            positive_int(name, value, minimum=0, maximum=vocab_size - 1,
+                         hint=f"an id, e.g. vocab.index('{'<s>' if name == 'bos' else '</s>'}')")
         self.vocab_size, self.bos, self.eos = int(vocab_size), int(bos), int(eos)
         self.context_counts: Counter = Counter()
         self.next_counts: dict = defaultdict(Counter)
 
     def fit(self, sequences) -> "NGramLM":
-        """Count every ``(context, word)`` pair of the training sequences; returns ``self``."""
-        for seq in sequences:
+        """Count every ``(context, word)`` pair of the training sequences (lists of ids); returns ``self``."""
+        for seq in _id_sequences(sequences, self.vocab_size):
             for context, word in ngrams(seq, self.n, self.bos, self.eos):
                 self.context_counts[context] += 1
                 self.next_counts[context][word] += 1
@@ -74,6 +93,9 @@ class NGramLM:
 
     def _last_words(self, context) -> tuple:
         """The last ``n - 1`` ids of ``context`` as a tuple (the Markov assumption)."""
+        if isinstance(context, str):
+            raise ValueError(f"context must be word ids, got the string {context[:40]!r}: "
+                             f"use vocab.encode(tokens)")
         context = tuple(int(w) for w in context)
         if len(context) < self.n - 1:
             raise ValueError(f"context must hold at least n - 1 = {self.n - 1} ids, got {len(context)}")
@@ -82,6 +104,7 @@ class NGramLM:
     def prob(self, context, word: int, k: float = 1.0) -> float:
         """Add-k estimate of ``P(word | context)``; ``context`` holds the last ``n - 1`` ids."""
         k = _check_k(k)
+        word = positive_int("word", word, minimum=0, maximum=self.vocab_size - 1, hint="an id")
         context = self._last_words(context)
         seen = self.next_counts.get(context)
         count = seen[word] if seen else 0
@@ -100,7 +123,7 @@ class NGramLM:
         """Natural-log probability of every predicted token (words and each end id), shape ``(tokens,)``."""
         k = _check_k(k)
         out = []
-        for seq in sequences:
+        for seq in _id_sequences(sequences, self.vocab_size):
             for context, word in ngrams(seq, self.n, self.bos, self.eos):
                 seen = self.next_counts.get(context)
                 count = seen[word] if seen else 0
@@ -109,7 +132,12 @@ class NGramLM:
 
     def sample(self, rng: np.random.Generator, max_len: int = 20, k: float = 1.0,
                allow_unk: bool = True) -> list[int]:
-        """Draw one sequence of ids (without the start and end ids), at most ``max_len`` words."""
+        """Draw one sequence of ids (without the start and end ids), at most ``max_len`` words.
+
+        rng: a ``np.random.Generator`` (or a seed for one).
+        """
+        rng = np.random.default_rng(rng)
+        max_len = positive_int("max_len", max_len, minimum=0)
         context = [self.bos] * (self.n - 1)
         words = []
         for _ in range(max_len):
@@ -129,7 +157,8 @@ def perplexity(log_probs) -> dict:
     """Cross-entropy, bits per token and perplexity from natural-log token probabilities.
 
     ``perplexity = exp(-mean log p) = 2 ** bits_per_token``. Returns
-    ``{"tokens", "nats_per_token", "bits_per_token", "perplexity"}``.
+    ``{"tokens", "nats_per_token", "bits_per_token", "perplexity"}``. A token of
+    probability 0 (log -inf) gives perplexity inf; a NaN gives NaN (never a number).
     """
     log_probs = np.asarray(log_probs, dtype=np.float64)
     if log_probs.ndim != 1 or log_probs.size == 0:
@@ -149,12 +178,12 @@ def unseen_share(train_sequences, heldout_sequences, n: int, bos: int, eos: int)
     """
     n = _check_order(n)
     seen_ctx, seen_gram = set(), set()
-    for seq in train_sequences:
+    for seq in _id_sequences(train_sequences, name="train_sequences"):
         for context, word in ngrams(seq, n, bos, eos):
             seen_ctx.add(context)
             seen_gram.add(context + (word,))
     total = miss_ctx = miss_gram = 0
-    for seq in heldout_sequences:
+    for seq in _id_sequences(heldout_sequences, name="heldout_sequences"):
         for context, word in ngrams(seq, n, bos, eos):
             total += 1
             miss_ctx += context not in seen_ctx

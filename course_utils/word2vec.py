@@ -11,11 +11,24 @@ import time
 
 import numpy as np
 
-from course_utils.checks.arguments import int_ids, positive_int
+from course_utils.checks.arguments import finite_array, finite_number, int_ids, positive_int, positive_ints
+
+LIMIT_BYTES = 2 * 1024**3  # a size that would need more memory than this is refused
 
 
 def _sentence_ids(ids) -> np.ndarray:
+    if isinstance(ids, (list, tuple)) and ids and isinstance(ids[0], str):
+        raise ValueError(f"ids must be word ids, got words {ids[:3]}...: turn them into ids first "
+                         f"(vocab.encode(words))")
     return int_ids(ids, hint="one sentence of word ids")
+
+
+def _counts(counts) -> np.ndarray:
+    counts = finite_array("counts", counts, ndim=1, what="(vocab_size,)")
+    if counts.size == 0 or np.any(counts < 0):
+        raise ValueError(f"counts must be a non-empty array of counts >= 0 (vocab.counts), "
+                         f"got {counts.size} entries, the smallest {counts.min() if counts.size else None}")
+    return counts
 
 
 # ---------------------------------------------------------------- training pairs
@@ -28,7 +41,6 @@ def effective_windows(n: int, window: int, shrink: bool = False, rng=None) -> np
     used more often than far ones (distance ``d`` is used with probability
     ``(window - d + 1) / window``).
     """
-    window = positive_int("window", window)
     if not shrink:
         return np.full(n, window, dtype=np.int64)
     rng = np.random.default_rng(rng)
@@ -44,6 +56,7 @@ def skipgram_pairs(ids, window: int, shrink: bool = False, rng=None) -> np.ndarr
     position, then by context position, as in the lecture's example.
     """
     ids = _sentence_ids(ids)
+    window = positive_int("window", window)
     pairs = corpus_pairs(ids, np.zeros(len(ids), dtype=np.int64), window, shrink, rng, positions=True)
     order = np.lexsort((pairs[:, 1], pairs[:, 0]))
     return ids[pairs[order]]
@@ -56,11 +69,9 @@ def corpus_pairs(ids, sentence_of, window: int, shrink: bool = False, rng=None,
     ids: all tokens, sentences concatenated, shape ``(n,)``; sentence_of: the
     sentence number of each token, shape ``(n,)``. Returns ``(n_pairs, 2)``
     (center, context) word ids, grouped by distance (shuffle before training),
-    or token positions when ``positions=True``. Vectorised: one pass per distance.
+    or token positions when ``positions=True``.
     """
     ids, sentence_of = _sentence_ids(ids), np.asarray(sentence_of)
-    if sentence_of.shape != ids.shape:
-        raise ValueError(f"sentence_of must have the shape of ids {ids.shape}, got {sentence_of.shape}")
     n = len(ids)
     win = effective_windows(n, window, shrink, rng)
     pos = np.arange(n)
@@ -86,13 +97,8 @@ def cbow_windows(ids, window: int, shrink: bool = False, rng=None, pad: int = -1
     at all are dropped.
     """
     ids = _sentence_ids(ids)
-    window = positive_int("window", window)
     n = len(ids)
     sentence_of = np.zeros(n, dtype=np.int64) if sentence_of is None else np.asarray(sentence_of)
-    if sentence_of.shape != ids.shape:
-        raise ValueError(f"sentence_of must have the shape of ids {ids.shape}, got {sentence_of.shape}")
-    if np.any(ids == pad):
-        raise ValueError(f"pad={pad} is also a word id in ids; choose a pad value no word has")
     win = effective_windows(n, window, shrink, rng)
     if n == 0:
         return np.zeros((0, 2 * window), dtype=np.int64), ids
@@ -121,11 +127,8 @@ def keep_probabilities(counts, sample: float = 1e-3) -> np.ndarray:
     Both keep rare words and throw away most copies of "the".
     ``sample=0`` switches subsampling off (all ones).
     """
-    counts = np.asarray(counts, dtype=np.float64)
-    if counts.ndim != 1 or counts.size == 0 or np.any(counts < 0):
-        raise ValueError(f"counts must be a 1-D array of non-negative counts, got shape {counts.shape}")
-    if not sample >= 0:
-        raise ValueError(f"sample must be >= 0, got {sample}")
+    counts = _counts(counts)
+    sample = finite_number("sample", sample, minimum=0, hint="0 turns subsampling off")
     if sample == 0:
         return np.ones_like(counts)
     f = counts / counts.sum()
@@ -151,11 +154,10 @@ def noise_distribution(counts, power: float = 0.75) -> np.ndarray:
     words are drawn more often than their frequency and "the" less often.
     A word with count 0 (e.g. ``<unk>`` after it was removed) is never drawn.
     """
-    counts = np.asarray(counts, dtype=np.float64)
-    if counts.ndim != 1 or counts.size == 0 or np.any(counts < 0) or counts.sum() == 0:
-        raise ValueError("counts must be a 1-D array of non-negative counts with a positive sum")
-    if not power >= 0:
-        raise ValueError(f"power must be >= 0, got {power}")
+    counts = _counts(counts)
+    if counts.sum() == 0:
+        raise ValueError("counts are all 0: the noise distribution needs a positive sum")
+    power = finite_number("power", power, minimum=0, hint="1 = unigram, 0.75 = word2vec")
     weights = np.where(counts > 0, counts ** power, 0.0)
     return weights / weights.sum()
 
@@ -163,9 +165,8 @@ def noise_distribution(counts, power: float = 0.75) -> np.ndarray:
 class NoiseSampler:
     """Draws noise words from a distribution ``probs`` (shape ``(V,)``), many at once.
 
-    Vectorised inverse-CDF sampling: one uniform number per draw and a binary
-    search in the cumulative distribution (``np.searchsorted``), so a million
-    draws take a few milliseconds and are exact (no lookup table to round).
+    Inverse-CDF sampling: one uniform number per draw and a binary search in
+    the cumulative distribution (``np.searchsorted``); exact, no table to round.
 
     >>> sampler = NoiseSampler(noise_distribution(counts), seed=0)
     >>> sampler.sample((batch, K))   # int64 array of word ids
@@ -182,24 +183,20 @@ class NoiseSampler:
 
     def sample(self, shape) -> np.ndarray:
         """Word ids of the given shape, e.g. ``(batch, K)``."""
-        u = self.rng.random(shape)
+        u = self.rng.random(shape)     # vectorised: a million draws take a few milliseconds
         return np.searchsorted(self.cdf, u, side="right").astype(np.int64)
 
 
 def unigram_table(probs, size: int = 2_000_000) -> np.ndarray:
     """word2vec's noise table: word ``w`` fills about ``probs[w] * size`` slots, shape ``(size,)``.
 
-    Drawing a noise word is then one random index into the table, the
-    cheapest sampler there is (one memory read per draw); the price is that
-    probabilities are rounded to multiples of ``1 / size``. int32 ids. With
-    the ~10 000-word vocabulary of notebook 03 the rarest word still gets
-    about 55 slots of the default 2 million (rounding under 1%); a small
-    table also stays in the CPU cache, which makes each draw cheaper.
+    Drawing a noise word is then one random index into the table; the price
+    is that probabilities are rounded to multiples of ``1 / size``. int32 ids.
+    With the ~10 000-word vocabulary of notebook 03 the rarest word still gets
+    about 55 slots of the default 2 million (rounding under 1%).
     """
-    size = positive_int("size", size)
+    # one memory read per draw, and a 2-million-slot table stays in the CPU cache
     probs = np.asarray(probs, dtype=np.float64)
-    if probs.ndim != 1 or np.any(probs < 0) or not np.isclose(probs.sum(), 1.0):
-        raise ValueError("probs must be a 1-D array of non-negative numbers summing to 1")
     edges = np.round(np.cumsum(probs) * size).astype(np.int64)
     return np.repeat(np.arange(len(probs), dtype=np.int32), np.diff(edges, prepend=0))
 
@@ -252,8 +249,7 @@ def softmax_loss_and_grads(v_c, o, U):
     v_c, U = np.asarray(v_c, dtype=np.float64), np.asarray(U, dtype=np.float64)
     if v_c.ndim != 1 or U.ndim != 2 or U.shape[1] != v_c.shape[0]:
         raise ValueError(f"v_c must be (d,) and U (V, d), got {v_c.shape} and {U.shape}")
-    if not 0 <= o < len(U):
-        raise ValueError(f"o must be a word id in [0, {len(U)}), got {o}")
+    o = positive_int("o", o, minimum=0, maximum=len(U) - 1, hint="the context word's id, a row of U")
     scores = U @ v_c
     scores -= scores.max()
     y_hat = np.exp(scores) / np.exp(scores).sum()
@@ -270,11 +266,16 @@ def time_softmax_vs_negative_sampling(vocab_sizes, dim: int = 100, K: int = 5,
     Returns ``{"vocab_sizes": [...], "softmax_s": [...], "negative_s": [...]}``.
     The softmax time grows with |V|; the negative-sampling time does not.
     """
-    repeats = positive_int("repeats", repeats)
+    if isinstance(vocab_sizes, (int, np.integer)):
+        raise ValueError(f"vocab_sizes must be a list of sizes, got the single number {vocab_sizes}: "
+                         f"write [{vocab_sizes}]")
+    dim, K, repeats = positive_ints(dim=dim, K=K, repeats=repeats)
+    most = LIMIT_BYTES // (3 * 8 * dim)  # U, its gradient and U @ v_c's temporaries: about 3 (V, dim) float64
+    vocab_sizes = [positive_int("each vocabulary size", V, minimum=K + 1, maximum=most,
+                                hint=f"a ({V}, {dim}) table and its gradient must fit in 2 GB") for V in vocab_sizes]
     rng = np.random.default_rng(seed)
     out = {"vocab_sizes": [], "softmax_s": [], "negative_s": []}
     for V in vocab_sizes:
-        V = positive_int("vocab size", V, minimum=K + 1)
         U = rng.normal(0, 0.1, size=(V, dim))
         v_c = rng.normal(0, 0.1, size=dim)
         t_sm, t_ns = [], []
@@ -300,9 +301,12 @@ def pairs_for_display(words, window: int, center: int) -> dict:
     Returns ``{"center": word, "context_positions": [...], "pairs": [(center
     word, context word), ...], "n_pairs_sentence": total pairs in the sentence}``.
     """
+    if isinstance(words, str):
+        raise ValueError(f"words must be a list of tokens, got the string {words[:40]!r}: "
+                         f"split it first (text.tokenize(sentence))")
     window = positive_int("window", window)
-    if not 0 <= center < len(words):
-        raise ValueError(f"center must be a position in [0, {len(words)}), got {center}")
+    center = positive_int("center", center, minimum=0, maximum=len(words) - 1,
+                          hint="a position in words")
     positions = skipgram_pairs(np.arange(len(words)), window)
     mine = positions[positions[:, 0] == center, 1]
     return {"center": words[center],
@@ -320,8 +324,13 @@ def encode_sentences(sentences, vocab, max_len: int = 10_000) -> list[np.ndarray
     sentences at 10 000 words, hence ``max_len``. Returns 1-D int64 arrays.
     """
     max_len = positive_int("max_len", max_len)
+    if isinstance(sentences, str):
+        raise ValueError("sentences must be a list of sentences, each a list of tokens, got one string")
     out = []
     for tokens in sentences:
+        if isinstance(tokens, str):
+            raise ValueError(f"sentences must be a list of sentences, each a list of tokens, got the "
+                             f"string {tokens[:40]!r} as a sentence (for one sentence, pass [tokens])")
         ids = vocab.encode(tokens)
         ids = ids[ids != 0]
         out.extend(ids[i:i + max_len] for i in range(0, len(ids), max_len))

@@ -9,9 +9,9 @@ rows, as word2vec's C code does.
 
 The models' ``forward`` gives the loss, and autograd its gradient. The
 training loop does not call it: ``sgd_step`` applies the gradients derived by
-hand in notebook 02 directly to the touched rows, which is the same update
-(a test checks it against autograd) at more than twice the speed, because no graph,
-sparse gradient or optimiser state is built for each batch.
+hand in notebook 02 directly to the touched rows: the same update (a test
+checks it against autograd), with no graph, sparse gradient or optimiser state
+built for each batch.
 """
 import time
 
@@ -21,7 +21,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from course_utils import word2vec
-from course_utils.checks.arguments import positive_ints
+from course_utils.checks.arguments import finite_array, finite_number, finite_parameters, positive_int, positive_ints
+
+LIMIT_BYTES = 2 * 1024**3  # a size that would need more memory than this is refused
 
 
 def _init_like_word2vec(in_embed: nn.Embedding, out_embed: nn.Embedding, dim: int) -> None:
@@ -171,6 +173,24 @@ def make_examples(sentences, keep_prob, architecture: str, window: int, rng, pad
     return word2vec.cbow_windows(ids, window, shrink=True, rng=rng, pad=pad, sentence_of=sentence_of)
 
 
+def _check_sentences(sentences, vocab_size: int) -> int:
+    """The number of tokens in ``sentences``, after checking they are 1-D id arrays below ``vocab_size``."""
+    if isinstance(sentences, str) or (isinstance(sentences, np.ndarray) and sentences.ndim == 1):
+        raise ValueError(f"sentences must be a list of 1-D id arrays (word2vec.encode_sentences), "
+                         f"got {'a string' if isinstance(sentences, str) else 'one array'}: for one "
+                         f"sentence, pass [ids]")
+    if len(sentences) == 0:
+        raise ValueError("sentences is empty: nothing to train on")
+    n_words = 0
+    for i, ids in enumerate(sentences):
+        ids = word2vec._sentence_ids(ids)
+        if ids.size and (ids.min() < 0 or ids.max() >= vocab_size):
+            raise ValueError(f"sentences[{i}] holds word id {ids.max() if ids.max() >= vocab_size else ids.min()}, "
+                             f"but the model's vocabulary has ids 0 to {vocab_size - 1}")
+        n_words += len(ids)
+    return n_words
+
+
 def train(model, sentences, counts, epochs: int = 5, window: int = 5, negatives: int = 5,
           sample: float = 1e-3, lr: float = 0.025, min_lr: float = 1e-4, batch_size: int = 1024,
           seed: int = 0, progress: bool = True, on_step=None) -> dict:
@@ -192,8 +212,16 @@ def train(model, sentences, counts, epochs: int = 5, window: int = 5, negatives:
     architecture = {SkipGram: "skipgram", CBOW: "cbow"}.get(type(model))
     if architecture is None:
         raise TypeError(f"model must be a SkipGram or CBOW, got {type(model).__name__}")
-    epochs, window, negatives, batch_size = positive_ints(
-        epochs=epochs, window=window, negatives=negatives, batch_size=batch_size)
+    epochs, negatives, batch_size = positive_ints(epochs=epochs, negatives=negatives, batch_size=batch_size)
+    lr = finite_number("lr", lr, above=0)
+    finite_number("min_lr", min_lr, minimum=0, maximum=lr, hint="the rate falls from lr to min_lr")
+    finite_number("sample", sample, minimum=0, hint="0 turns subsampling off")
+    finite_parameters("model", model)
+    finite_array("counts", counts, ndim=1, what="(vocab_size,)")
+    tokens = _check_sentences(sentences, model.out_embed.num_embeddings)
+    # an epoch's examples: up to 2 * window context ids of 8 bytes per token, held about twice over
+    window = positive_int("window", window, maximum=max(1, LIMIT_BYTES // (32 * max(tokens, 1))),
+                          hint=f"the examples of {tokens} tokens must fit in 2 GB")
     counts = np.asarray(counts, dtype=np.float64).copy()
     counts[0] = 0                       # <unk> is neither trained nor drawn as noise
     if len(counts) != model.out_embed.num_embeddings:

@@ -1,5 +1,4 @@
 import numpy as np
-import pytest
 
 from course_utils.gradients import gradient_check, numerical_gradient, relative_error
 
@@ -23,14 +22,3 @@ def test_gradient_check_catches_a_wrong_gradient():
 def test_relative_error_is_zero_for_equal_and_zero_arrays():
     assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
     assert relative_error([1.0, 2.0], [1.0, 2.0]) == 0.0
-
-
-@pytest.mark.parametrize("call, match", [
-    (lambda: numerical_gradient(lambda v: 0.0, np.zeros(2, dtype=np.float32)), "float64"),
-    (lambda: numerical_gradient(lambda v: 0.0, np.zeros(2), eps=0), "eps must be > 0"),
-    (lambda: relative_error(np.zeros(2), np.zeros(3)), "same shape"),
-    (lambda: gradient_check(lambda: 0.0, {"W": np.zeros(1)}, {"U": np.zeros(1)}), "same names"),
-])
-def test_bad_inputs(call, match):
-    with pytest.raises((TypeError, ValueError), match=match):
-        call()

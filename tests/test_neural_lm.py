@@ -23,8 +23,6 @@ def test_forward_shapes_and_bad_input():
         model(torch.zeros(5, 3, dtype=torch.long))
     with pytest.raises(ValueError, match="context must be an int >= 1"):
         neural_lm.NeuralLM(10, 0)
-    with pytest.raises(ValueError, match="n must be an int >= 2"):
-        neural_lm.context_windows([[3]], 1, BOS, EOS)
 
 
 @pytest.mark.parametrize("seed", [0, 1])

@@ -1,5 +1,4 @@
 """The planted-relations corpus: deterministic, balanced, and its analogies are well formed."""
-import pytest
 
 from course_utils.data import planted_corpus
 
@@ -22,17 +21,3 @@ def test_analogies():
     qs = planted_corpus.planted_analogies()
     assert len(qs) == 3 * 8 * 7 and ("france", "paris", "italy", "rome") in qs
     assert len(planted_corpus.planted_analogies("gender")) == 56
-
-
-@pytest.mark.parametrize("kwargs, message", [
-    ({"sentences_per_word": 0}, "sentences_per_word must be an int >= 1"),
-    ({"pair_words": 3}, "pair_words <= 2"),
-])
-def test_bad_input(kwargs, message):
-    with pytest.raises(ValueError, match=message):
-        planted_corpus.planted_corpus(**kwargs)
-
-
-def test_unknown_relation():
-    with pytest.raises(ValueError, match="relation must be one of"):
-        planted_corpus.planted_analogies("colour")

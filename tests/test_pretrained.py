@@ -50,16 +50,3 @@ def test_copy_into_fills_known_words_and_keeps_the_rest():
     assert found.tolist() == [False, False, True, True]
     assert embedding.weight[2].tolist() == [4.0, 5.0] and embedding.weight[3].tolist() == [2.0, 3.0]
     assert torch.equal(embedding.weight[:2], before[:2])
-
-
-@pytest.mark.parametrize("call, error, message", [
-    (lambda: pretrained.wikipedia_vectors("glove"), ValueError, "architecture must be one of"),
-    (lambda: pretrained.wikipedia_vectors(dim=0), ValueError, "dim must be an int >= 1, got 0"),
-    (lambda: pretrained.wikipedia_vectors(lr=0), ValueError, "lr must be > 0, got 0"),
-    (lambda: pretrained.wikipedia_vectors(seed=-1), ValueError, "seed must be an int >= 0, got -1"),
-    (lambda: pretrained.copy_into(torch.nn.Embedding(3, 4), ["a", "b"], np.zeros((1, 4)), ["a"]), ValueError,
-     r"embedding must be \(2, 4\)"),
-])
-def test_bad_arguments_are_named(call, error, message):
-    with pytest.raises(error, match=message):
-        call()

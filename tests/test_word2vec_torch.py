@@ -90,17 +90,3 @@ def test_make_examples_shapes():
     assert c.shape == o.shape and len(c) > 0
     ctx, centers = wt.make_examples(sents, keep, "cbow", 2, rng)
     assert ctx.shape == (6, 4) and centers.tolist() == [1, 2, 3, 4, 5, 6]
-
-
-@pytest.mark.parametrize("call, error, message", [
-    (lambda: wt.SkipGram(0, 4), ValueError, "vocab_size must be an int >= 1, got 0"),
-    (lambda: wt.CBOW(5, -1), ValueError, "dim must be an int >= 1"),
-    (lambda: wt.train(torch.nn.Linear(2, 2), [], np.ones(2)), TypeError, "model must be a SkipGram or CBOW"),
-    (lambda: wt.train(wt.SkipGram(5, 2), [np.array([1, 2])], np.ones(5), window=0), ValueError,
-     "window must be an int >= 1, got 0"),
-    (lambda: wt.train(wt.SkipGram(5, 2), [np.array([1, 2])], np.ones(4)), ValueError,
-     "counts has 4 entries"),
-])
-def test_bad_input_gets_a_clear_error(call, error, message):
-    with pytest.raises(error, match=message):
-        call()

@@ -17,7 +17,7 @@ import torch
 from course_utils.data import corpora
 from course_utils import word2vec, word2vec_torch
 from course_utils.data.text import Vocab
-from course_utils.checks.arguments import positive_int, positive_ints
+from course_utils.checks.arguments import choice, finite_array, finite_number, positive_int, positive_ints
 
 ARCHITECTURES = {"skipgram": word2vec_torch.SkipGram, "cbow": word2vec_torch.CBOW}
 
@@ -41,13 +41,11 @@ def wikipedia_vectors(architecture: str = "cbow", dim: int = 32, epochs: int = 5
     Returns ``{"vectors": (V, dim) float32 array, "words": V words (row i is words[i]; no
     <unk>), "path": the cache file, "seconds": training time, 0.0 when read from the cache}``.
     """
-    if architecture not in ARCHITECTURES:
-        raise ValueError(f"architecture must be one of {sorted(ARCHITECTURES)}, got {architecture!r}")
+    choice("architecture", architecture, sorted(ARCHITECTURES))
     dim, epochs, min_count, window, negatives = positive_ints(
         dim=dim, epochs=epochs, min_count=min_count, window=window, negatives=negatives)
     seed = positive_int("seed", seed, minimum=0)
-    if not lr > 0:
-        raise ValueError(f"lr must be > 0, got {lr!r}")
+    finite_number("lr", lr, above=0)
     path = corpora.data_dir() / "cache" / cache_name(architecture, dim, epochs, min_count, window,
                                                       negatives, lr, seed)
     seconds = 0.0
@@ -87,6 +85,10 @@ def copy_into(embedding: torch.nn.Embedding, itos, vectors, words) -> np.ndarray
     Rows of words without a vector (``<pad>``, ``<unk>``, words the corpus lacks) keep their
     random start. Returns ``found``: bool array ``(len(itos),)``, True where a row was copied.
     """
+    vectors = finite_array("vectors", vectors, ndim=2, what="(len(words), dim)")
+    if len(vectors) != len(words):
+        raise ValueError(f"vectors has {len(vectors)} rows but words has {len(words)} entries: "
+                         f"pass both from one wikipedia_vectors() result")
     if embedding.weight.shape != (len(itos), vectors.shape[1]):
         raise ValueError(f"embedding must be ({len(itos)}, {vectors.shape[1]}) for {len(itos)} words of "
                          f"dimension {vectors.shape[1]}, got {tuple(embedding.weight.shape)}")

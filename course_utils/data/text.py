@@ -37,6 +37,9 @@ class Vocab:
     pad and the specials included). Ties in count are broken alphabetically,
     so the ids are the same on every machine.
 
+    ``specials`` are extra words kept whatever their count, right after ``<unk>``
+    (``specials=("<s>", "</s>")``; a single string is one special).
+
     ``pad=True`` (for padded batches, notebook 10) puts ``<pad>`` at id 0 and
     ``<unk>`` at id 1: a model can then freeze the pad's embedding at zero
     (``padding_idx=0``) and still learn a vector for unknown words.
@@ -56,11 +59,19 @@ class Vocab:
             raise TypeError("tokens must be an iterable of words, got a single str "
                             "(tokenize it first: Vocab(tokenize(text)))")
         min_count = positive_int("min_count", min_count)
+        specials = (specials,) if isinstance(specials, str) else tuple(specials)
         fixed = [self.PAD] * bool(pad) + [self.UNK, *specials]
+        if len(set(fixed)) != len(fixed):
+            raise ValueError(f"specials must be distinct and leave out {', '.join(fixed[:1 + bool(pad)])} "
+                             f"(the Vocab adds {'them' if pad else 'it'} itself), got {specials!r}")
         if max_size is not None and (not isinstance(max_size, int) or max_size <= len(fixed)):
             raise ValueError(f"max_size must be an int > {len(fixed)} (room for {'<pad>, ' * bool(pad)}<unk>, "
                              f"the specials and one word), got {max_size!r}")
-        counter = Counter(tokens)
+        try:
+            counter = Counter(tokens)
+        except TypeError:
+            raise TypeError("tokens must be an iterable of words (str), got something holding lists: "
+                            "flatten sentences first ([w for s in sentences for w in s])") from None
         if not counter:
             raise ValueError("tokens is empty: a Vocab needs at least one token")
         kept = sorted((w for w, c in counter.items() if c >= min_count and w not in fixed),
@@ -96,8 +107,13 @@ class Vocab:
     def encode(self, tokens: Iterable[str]) -> np.ndarray:
         """Ids of ``tokens`` (unknown words -> ``unk_id``), shape ``(len(tokens),)``."""
         if isinstance(tokens, str):
-            raise TypeError("tokens must be a list of words, got a single str")
-        return np.array([self.stoi.get(w, self.unk_id) for w in tokens], dtype=np.int64)
+            raise TypeError("tokens must be a list of words, got a single str (tokenize it first: "
+                            "vocab.encode(tokenize(text)))")
+        try:
+            return np.array([self.stoi.get(w, self.unk_id) for w in tokens], dtype=np.int64)
+        except TypeError:
+            raise TypeError("tokens must be a list of words (str), got something holding lists: "
+                            "encode one sentence at a time ([vocab.encode(s) for s in sentences])") from None
 
     def decode(self, ids: Iterable[int]) -> list[str]:
         """Words of ``ids``; an ``IndexError`` for an id outside ``[0, len(vocab))``."""
