@@ -1,7 +1,8 @@
 """A recurrent regressor for the adding problem and its training loop (notebook 08)."""
 import torch
 
-from course_utils.checks.arguments import choice, finite_number, positive_int
+from course_utils.checks.arguments import choice, positive_int
+from course_utils.training import check_training_arguments, update
 from course_utils.data.generated_tasks import adding_problem
 
 
@@ -40,9 +41,7 @@ def train_adding(model: AddingModel, length: int, steps: int = 600, batch_size: 
 
     steps = positive_int("steps", steps)
     eval_every = positive_int("eval_every", eval_every)
-    lr = finite_number("lr", lr, above=0)
-    if clip is not None:
-        clip = finite_number("clip", clip, above=0, hint="None turns clipping off")
+    check_training_arguments(model, lr, clip)
     device = next(model.parameters()).device
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     x_test, y_test = (t.to(device) for t in adding_problem(1000, length, seed=10_000 + seed))
@@ -51,11 +50,7 @@ def train_adding(model: AddingModel, length: int, steps: int = 600, batch_size: 
     for step in tqdm(range(1, steps + 1), desc=f"{model.kind.upper()} T={length}", disable=not progress):
         x, y = (t.to(device) for t in adding_problem(batch_size, length, seed=seed * 1_000_003 + step))
         loss = torch.nn.functional.mse_loss(model(x), y)
-        opt.zero_grad()
-        loss.backward()
-        if clip is not None:
-            torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
-        opt.step()
+        update(model, opt, loss, clip)
         history["mse"].append(loss.item())
         if step % eval_every == 0 or step == steps:
             with torch.no_grad():

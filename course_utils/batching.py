@@ -17,7 +17,7 @@ import math
 import numpy as np
 import torch
 
-from course_utils.checks.arguments import finite_parameters, int_ids, positive_int
+from course_utils.checks.arguments import int_ids, positive_int
 
 
 def batchify(ids, batch_size: int) -> np.ndarray:
@@ -73,21 +73,6 @@ def detach_state(state):
     if isinstance(state, (tuple, list)):
         return type(state)(detach_state(s) for s in state)
     raise TypeError(f"state must be None, a tensor or a tuple of tensors, got {type(state).__name__}")
-
-
-def model_ids(model, ids, name: str = "ids", hint: str = "") -> np.ndarray:
-    """``ids`` as an int64 array ``(n,)`` that ``model`` can read, after checking the model's weights are finite.
-
-    For the functions a learner calls with a language model: a string, an id outside the
-    model's vocabulary (``model.embed``) or NaN in the weights is a ValueError naming it.
-    """
-    finite_parameters("model", model)
-    ids = int_ids(ids, name, hint)
-    embed = getattr(model, "embed", None)
-    if isinstance(embed, torch.nn.Embedding) and ids.size and (ids.min() < 0 or ids.max() >= embed.num_embeddings):
-        raise ValueError(f"{name} must be ids in [0, {embed.num_embeddings}) (the model's vocabulary), "
-                         f"got {int(ids.min())}..{int(ids.max())}: encode with the vocabulary the model was built for")
-    return ids
 
 
 @torch.no_grad()

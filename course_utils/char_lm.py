@@ -16,7 +16,8 @@ from torch import nn
 
 from course_utils import batching
 from course_utils.cells import set_forget_bias
-from course_utils.checks.arguments import choice, finite_number, positive_int, positive_ints
+from course_utils.checks.arguments import choice, finite_number, model_ids, positive_int, positive_ints
+from course_utils.training import check_training_arguments, update
 
 
 class CharVocab:
@@ -104,10 +105,8 @@ def train_char_lm(model: nn.Module, ids, steps: int | None = None, seconds: floa
         steps = positive_int("steps", steps)
     if seconds is not None:
         seconds = finite_number("seconds", seconds, above=0)
-    lr = finite_number("lr", lr, above=0)
-    if clip is not None:
-        clip = finite_number("clip", clip, above=0, hint="None turns clipping off")
-    ids = batching.model_ids(model, ids)
+    check_training_arguments(model, lr, clip)
+    ids = model_ids(model, ids)
     device = device or next(model.parameters()).device
     model.to(device).train()
     opt = torch.optim.Adam(model.parameters(), lr=lr)
@@ -119,11 +118,7 @@ def train_char_lm(model: nn.Module, ids, steps: int | None = None, seconds: floa
             state = batching.detach_state(state)
             logits, state = model(x, state)
             loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
-            opt.zero_grad()
-            loss.backward()
-            if clip is not None:
-                nn.utils.clip_grad_norm_(model.parameters(), clip)
-            opt.step()
+            update(model, opt, loss, clip)
             history["bits"].append(loss.item() / math.log(2))
             bar.update(1)
             bar.set_postfix(bits_per_char=f"{history['bits'][-1]:.3f}", refresh=False)  # redraw at tqdm's pace
@@ -141,7 +136,7 @@ def train_char_lm(model: nn.Module, ids, steps: int | None = None, seconds: floa
 @torch.no_grad()
 def bits_per_char(model: nn.Module, ids, batch_size: int = 16, window: int = 200, device=None) -> float:
     """Held-out bits per character: mean ``-log2 p(c_{t+1} | c_<=t)``, the state carried across windows."""
-    ids = batching.model_ids(model, ids)
+    ids = model_ids(model, ids)
     total, count = batching.heldout_nats(model, ids, batch_size, window, device)
     return total / count / math.log(2)
 
@@ -149,7 +144,7 @@ def bits_per_char(model: nn.Module, ids, batch_size: int = 16, window: int = 200
 @torch.no_grad()
 def next_char_accuracy(model: nn.Module, ids, batch_size: int = 16, window: int = 200, device=None) -> float:
     """Teacher-forced accuracy: how often the most probable next character is the true one."""
-    ids = batching.model_ids(model, ids)
+    ids = model_ids(model, ids)
     device = device or next(model.parameters()).device
     was_training = model.training
     model.to(device).eval()

@@ -11,8 +11,8 @@ import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from course_utils import padding
-from course_utils import batching
-from course_utils.checks.arguments import choice, finite_number, finite_parameters, positive_ints
+from course_utils.checks.arguments import choice, finite_parameters, model_ids, positive_ints
+from course_utils.training import check_training_arguments, record, update
 
 POOLINGS = ("last", "mean", "bi")
 PAD_ID = 0  # what padding.pad_sequences fills with, and Vocab(tokens, pad=True) keeps for "<pad>"
@@ -177,9 +177,7 @@ def train_model(model, data, epochs: int = 5, batch_size: int = 32, lr: float = 
     from tqdm.auto import tqdm
 
     epochs, batch_size = positive_ints(epochs=epochs, batch_size=batch_size)
-    lr = finite_number("lr", lr, above=0)
-    if clip is not None:
-        clip = finite_number("clip", clip, above=0, hint="None turns clipping off")
+    check_training_arguments(model, lr, clip)
     if len(data) == 0:
         raise ValueError("data must hold at least one encoded example (see encode_examples)")
     finite_parameters("model", model)
@@ -192,16 +190,8 @@ def train_model(model, data, epochs: int = 5, batch_size: int = 32, lr: float = 
     for epoch in range(epochs):
         for index in padding.make_batches(lengths, batch_size, bucket=bucket, seed=seed + epoch):
             loss = batch_loss(model, *collate([data[i] for i in index], device))
-            opt.zero_grad()
-            loss.backward()
-            if clip is not None:
-                nn.utils.clip_grad_norm_(model.parameters(), clip)
-            opt.step()
-            history["nats"].append(loss.item())
-            if on_step is not None:
-                on_step(len(history["nats"]), history)
-                model.train()
-            bar.update(1)
+            update(model, opt, loss, clip)
+            record(history, "nats", loss.item(), model, on_step, bar)
     bar.close()
     model.eval()
     return history
@@ -243,7 +233,7 @@ def prefix_probabilities(model, ids) -> np.ndarray:
     Runs the classifier on every prefix, so it works for every pooling
     (a bidirectional model must re-read the prefix from its end).
     """
-    ids = batching.model_ids(model, ids)
+    ids = model_ids(model, ids)
     if ids.size == 0:
         raise ValueError("ids must hold at least one word id, got none")
     device = next(model.parameters()).device

@@ -8,9 +8,8 @@ import time
 import numpy as np
 import torch
 
-from course_utils.checks.arguments import finite_array, int_ids, positive_int, positive_ints
+from course_utils.checks.arguments import finite_array, int_ids, MAX_BYTES, positive_int, positive_ints
 
-LIMIT_BYTES = 2 * 1024**3  # a size that would need more memory than this is refused
 
 
 def _check_ids(ids, vocab_size: int) -> np.ndarray:
@@ -28,7 +27,7 @@ def one_hot(ids, vocab_size: int) -> np.ndarray:
     ids: ints of shape ``(n,)``; returns float32 of shape ``(n, vocab_size)``.
     """
     n = max(len(int_ids(ids)), 1)
-    positive_int("vocab_size", vocab_size, maximum=LIMIT_BYTES // (4 * n),  # 4 bytes per float32
+    positive_int("vocab_size", vocab_size, maximum=MAX_BYTES // (4 * n),  # 4 bytes per float32
                  hint=f"the one-hot rows of {n} ids, 4 bytes a number, must fit in 2 GB")
     ids = _check_ids(ids, vocab_size)
     X = np.zeros((len(ids), vocab_size), dtype=np.float32)
@@ -99,7 +98,7 @@ def time_onehot_vs_lookup(vocab_sizes, dim: int = 64, n_words: int = 256,
                          f"write [{vocab_sizes}]")
     dim, n_words, repeats = positive_ints(dim=dim, n_words=n_words, repeats=repeats)
     # one_hot(ids, V) is int64, .float() copies it to float32, and E holds V * dim float32
-    most = LIMIT_BYTES // (12 * n_words + 4 * dim)
+    most = MAX_BYTES // (12 * n_words + 4 * dim)
     vocab_sizes = [positive_int("each vocabulary size", V, maximum=most,
                                 hint=f"the one-hot matrices of {n_words} words must fit in 2 GB")
                    for V in vocab_sizes]

@@ -13,9 +13,10 @@ import torch
 import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from course_utils import batching, padding
+from course_utils import padding
 from course_utils.data.generated_tasks import BOS, EOS, PAD
-from course_utils.checks.arguments import finite_number, finite_parameters, positive_int, positive_ints
+from course_utils.checks.arguments import model_ids, positive_int, positive_ints
+from course_utils.training import check_training_arguments, record, update
 
 MAX_LEN = 1000    # decoder steps: ~0.3 ms each for the notebook's model
 MAX_BEAM = 1000   # beam_decode keeps beam_size states and loops over them in Python every step
@@ -80,12 +81,9 @@ def train_seq2seq(model: nn.Module, pairs, epochs: int = 5, batch_size: int = 64
     from tqdm.auto import tqdm
 
     epochs, batch_size = positive_ints(epochs=epochs, batch_size=batch_size)
-    lr = finite_number("lr", lr, above=0)
-    if clip is not None:
-        clip = finite_number("clip", clip, above=0, hint="None turns clipping off")
+    check_training_arguments(model, lr, clip)
     if len(pairs) == 0:
         raise ValueError("pairs must hold at least one (source, target) pair, got none")
-    finite_parameters("model", model)
     device = device or next(model.parameters()).device
     model.to(device).train()
     opt = torch.optim.Adam(model.parameters(), lr=lr)
@@ -100,18 +98,9 @@ def train_seq2seq(model: nn.Module, pairs, epochs: int = 5, batch_size: int = 64
             dec_in, dec_out = teacher_forcing_batch([pairs[i][1] for i in index])
             logits = model(src.to(device), src_len, dec_in.to(device))
             loss = padding.masked_cross_entropy(logits, dec_out.to(device), (dec_out != PAD).to(device))
-            opt.zero_grad()
-            loss.backward()
-            if clip is not None:
-                nn.utils.clip_grad_norm_(model.parameters(), clip)
-            opt.step()
+            update(model, opt, loss, clip)
             schedule.step()
-            history["nats"].append(loss.item())
-            if on_step is not None:
-                on_step(len(history["nats"]), history)
-                model.train()
-            bar.update(1)
-            bar.set_postfix(loss=f"{history['nats'][-1]:.3f}")
+            record(history, "nats", loss.item(), model, on_step, bar)
     bar.close()
     model.eval()
     return history
@@ -128,7 +117,7 @@ def greedy_decode(model: Seq2Seq, sources, max_len: int = 30) -> list[list[int]]
             or np.ndim(sources[0]) != 1:
         raise ValueError("sources must be a non-empty list of id sequences (for one source, write [source])")
     src, src_len = padding.pad_sequences(sources)
-    batching.model_ids(model, src.flatten(), "sources")
+    model_ids(model, src.flatten(), "sources")
     device = next(model.parameters()).device
     model.eval()
     h = model.encode(src.to(device), src_len)
@@ -148,7 +137,7 @@ def greedy_decode(model: Seq2Seq, sources, max_len: int = 30) -> list[list[int]]
 def sequence_log_prob(model: Seq2Seq, source, output) -> float:
     """``log P(output </s> | source)`` under the model (natural log)."""
     source = _check_source(model, source)
-    batching.model_ids(model, output, "output")
+    model_ids(model, output, "output")
     device = next(model.parameters()).device
     model.eval()
     src, src_len = padding.pad_sequences([source])
@@ -161,7 +150,7 @@ def _check_source(model, source) -> np.ndarray:
     if not isinstance(source, str) and hasattr(source, "__len__") and len(source) and np.ndim(source[0]) > 0:
         raise ValueError("source must be one sequence of ids, got a list of sequences "
                          "(greedy_decode takes a list of sources; beam_decode one)")
-    source = batching.model_ids(model, source, "source", hint="one source; greedy_decode takes a list of them")
+    source = model_ids(model, source, "source", hint="one source; greedy_decode takes a list of them")
     if source.size == 0:
         raise ValueError("source must hold at least one id, got none")
     return source

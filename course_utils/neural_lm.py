@@ -18,7 +18,8 @@ import torch
 from torch import nn
 
 from course_utils.ngram import _id_sequences, padded
-from course_utils.checks.arguments import finite_number, finite_parameters, int_ids, positive_int, positive_ints
+from course_utils.checks.arguments import finite_parameters, int_ids, positive_int, positive_ints
+from course_utils.training import check_training_arguments, record, update
 
 
 def context_windows(sequences, n: int, bos: int, eos: int):
@@ -95,9 +96,7 @@ def train_neural_lm(model: NeuralLM, X, y, epochs: int = 1, batch_size: int = 25
     from tqdm.auto import tqdm
 
     epochs, batch_size = positive_ints(epochs=epochs, batch_size=batch_size)
-    finite_number("lr", lr, above=0)
-    if clip is not None:
-        finite_number("clip", clip, above=0, hint="or None: no clipping")
+    check_training_arguments(model, lr, clip)
     _check_examples(model, X, y)
     device = device or next(model.parameters()).device
     model.to(device).train()
@@ -112,15 +111,8 @@ def train_neural_lm(model: NeuralLM, X, y, epochs: int = 1, batch_size: int = 25
         for i in range(steps):
             idx = order[i * batch_size:(i + 1) * batch_size]
             loss = nn.functional.cross_entropy(model(X[idx]), y[idx])
-            opt.zero_grad()
-            loss.backward()
-            if clip is not None:
-                nn.utils.clip_grad_norm_(model.parameters(), clip)
-            opt.step()
-            history["nats"].append(loss.item())
-            if on_step is not None:
-                on_step(len(history["nats"]), history)
-                model.train()
+            update(model, opt, loss, clip)
+            record(history, "nats", loss.item(), model, on_step)
             if i % 50 == 0:
                 bar.set_postfix(loss=f"{loss.item():.3f}")
             bar.update(1)

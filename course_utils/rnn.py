@@ -21,7 +21,8 @@ import torch
 from torch import nn
 
 from course_utils import batching
-from course_utils.checks.arguments import finite_number, positive_int, positive_ints
+from course_utils.checks.arguments import model_ids, positive_int, positive_ints
+from course_utils.training import check_training_arguments, record, update
 
 PARAM_NAMES = ("W_ih", "W_hh", "b_ih", "b_hh", "W_hy", "b_y")
 
@@ -277,10 +278,8 @@ def train_rnn_lm(model: RNNLM, ids, epochs: int = 1, batch_size: int = 32, windo
     from tqdm.auto import tqdm
 
     epochs = positive_int("epochs", epochs)
-    lr = finite_number("lr", lr, above=0)
-    if clip is not None:
-        clip = finite_number("clip", clip, above=0, hint="None turns clipping off")
-    ids = batching.model_ids(model, ids)
+    check_training_arguments(model, lr, clip)
+    ids = model_ids(model, ids)
     device = device or next(model.parameters()).device
     model.to(device).train()
     opt = torch.optim.Adam(model.parameters(), lr=lr)
@@ -296,17 +295,8 @@ def train_rnn_lm(model: RNNLM, ids, epochs: int = 1, batch_size: int = 32, windo
             loss_sum = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1),
                                                    reduction="sum")
             loss = loss_sum / x.shape[0]
-            opt.zero_grad()
-            loss.backward()
-            if clip is not None:
-                nn.utils.clip_grad_norm_(model.parameters(), clip)
-            opt.step()
-            history["nats"].append(loss_sum.item() / y.numel())
-            if on_step is not None:
-                on_step(len(history["nats"]), history)
-                model.train()
-            bar.update(1)
-            bar.set_postfix(loss=f"{history['nats'][-1]:.3f}")
+            update(model, opt, loss, clip)
+            record(history, "nats", loss_sum.item() / y.numel(), model, on_step, bar)
     bar.close()
     model.eval()
     return history
@@ -318,7 +308,7 @@ def evaluate_rnn_lm(model: RNNLM, ids, batch_size: int = 16, window: int = 64, d
 
     Returns ``{"tokens", "nats_per_token", "bits_per_token", "perplexity"}``.
     """
-    ids = batching.model_ids(model, ids)
+    ids = model_ids(model, ids)
     total, count = batching.heldout_nats(model, ids, batch_size, window, device)
     nats = total / count
     return {"tokens": count, "nats_per_token": nats, "bits_per_token": nats / math.log(2),

@@ -12,8 +12,7 @@ A model here is anything with ``forward(ids (batch, time), state) -> (logits (ba
 import numpy as np
 import torch
 
-from course_utils import batching
-from course_utils.checks.arguments import choice, finite_number, positive_int
+from course_utils.checks.arguments import choice, finite_number, model_ids, positive_int
 
 METHODS = ("greedy", "temperature", "top_k")
 MAX_TOKENS = 100_000      # generate: one model call per token, ~0.1 ms each for the course's char LM
@@ -54,7 +53,7 @@ def next_token_probs(z, method: str = "temperature", temperature: float = 1.0, k
 
 
 def _check_prompt(model, prompt_ids, name: str = "prompt_ids") -> torch.Tensor:
-    ids = batching.model_ids(model, prompt_ids, name)
+    ids = model_ids(model, prompt_ids, name)
     if len(ids) < 1:
         raise ValueError(f"{name} must hold at least one id, got none")
     return torch.from_numpy(np.ascontiguousarray(ids))

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from course_utils.checks.arguments import choice, finite_array, finite_number, positive_int
+from course_utils.checks.arguments import choice, finite_array, finite_number, MAX_BYTES, positive_int
 
 NONLINEARITIES = ("linear", "tanh", "sigmoid", "relu")
 MATRIX_KINDS = ("gaussian", "orthogonal", "nonnormal")
@@ -35,7 +35,6 @@ _STATE_CAP = 1e150  # forward states of linear/ReLU nets are capped here (see ja
 # The widest setting gradient_flow / jacobian_norms accept. They keep T + 1 products of n x n
 # float64 matrices (8 (T + 1) n^2 bytes) and do about T n^3 multiply-adds (measured: ~1.5 ns each
 # on one core), so T = 5000, n = 256 would need 2.4 GiB and ~90 s; n = 2048 would need 156 GiB.
-MAX_GIB = 2.0
 MAX_WORK = 4e10   # T n^3: about a minute on one core
 MAX_N = 2048      # make_W_hh: an eigen-decomposition of 2048 x 2048 takes ~15 s
 
@@ -50,10 +49,10 @@ def _square(name, M) -> np.ndarray:
 
 def _check_size(T: int, n: int) -> None:
     gib = 8 * (T + 1) * n ** 2 / 2 ** 30
-    if gib > MAX_GIB or T * n ** 3 > MAX_WORK:
+    if gib > MAX_BYTES / 2 ** 30 or T * n ** 3 > MAX_WORK:
         raise ValueError(f"T = {T} steps with n = {n} hidden units is too big: the Jacobian products need "
                          f"8 (T + 1) n^2 bytes = {gib:.3g} GiB and about T n^3 = {T * n ** 3:.2g} multiply-adds; "
-                         f"the limits are {MAX_GIB:g} GiB and {MAX_WORK:.0e} multiply-adds (about a minute). "
+                         f"the limits are {MAX_BYTES / 2 ** 30:g} GiB and {MAX_WORK:.0e} multiply-adds (about a minute). "
                          f"Lower T or n (the notebook uses n = 64, T <= 200)")
 
 
@@ -66,7 +65,9 @@ def rho(a: np.ndarray, nonlinearity: str) -> np.ndarray:
         return np.tanh(a)
     if nonlinearity == "sigmoid":
         return 0.5 * (1.0 + np.tanh(0.5 * a))  # = 1 / (1 + e^-a), without overflow warnings
-    return np.maximum(a, 0.0)
+    if nonlinearity == "relu":
+        return np.maximum(a, 0.0)
+    raise ValueError(f"nonlinearity must be one of {NONLINEARITIES}, got {nonlinearity!r}")
 
 
 def rho_prime(a: np.ndarray, nonlinearity: str) -> np.ndarray:
@@ -78,7 +79,9 @@ def rho_prime(a: np.ndarray, nonlinearity: str) -> np.ndarray:
     if nonlinearity == "sigmoid":
         s = 0.5 * (1.0 + np.tanh(0.5 * a))
         return s * (1.0 - s)
-    return (a > 0).astype(np.float64)
+    if nonlinearity == "relu":
+        return (a > 0).astype(np.float64)
+    raise ValueError(f"nonlinearity must be one of {NONLINEARITIES}, got {nonlinearity!r}")
 
 
 def step_jacobian(W_hh: np.ndarray, a_t: np.ndarray, nonlinearity: str) -> np.ndarray:
@@ -361,8 +364,8 @@ def error_surface(w_range=(-2.0, 18.0), b_range=(-8.0, 4.0), num: int = 121, T: 
                   h_0: float = 0.5, target: float = 0.7) -> dict:
     """The loss on a ``num x num`` grid: ``{"w": (num,), "b": (num,), "loss": (num_b, num_w)}``."""
     num = positive_int("num", num, minimum=2, maximum=2000)
-    # one_unit_states keeps (T + 1) num^2 float64 states: at most about MAX_GIB
-    T = positive_int("T", T, maximum=max(1, int(MAX_GIB * 2 ** 30 / 8 / num ** 2) - 1),
+    # one_unit_states keeps (T + 1) num^2 float64 states: at most about MAX_BYTES
+    T = positive_int("T", T, maximum=max(1, int(MAX_BYTES / 8 / num ** 2) - 1),
                      hint=f"the grid keeps T + 1 states of {num} x {num} floats")
     w = np.linspace(*w_range, num)
     b = np.linspace(*b_range, num)

@@ -11,9 +11,8 @@ import time
 
 import numpy as np
 
-from course_utils.checks.arguments import finite_array, finite_number, int_ids, positive_int, positive_ints
+from course_utils.checks.arguments import finite_array, finite_number, int_ids, MAX_BYTES, positive_int, positive_ints
 
-LIMIT_BYTES = 2 * 1024**3  # a size that would need more memory than this is refused
 
 
 def _sentence_ids(ids) -> np.ndarray:
@@ -270,7 +269,7 @@ def time_softmax_vs_negative_sampling(vocab_sizes, dim: int = 100, K: int = 5,
         raise ValueError(f"vocab_sizes must be a list of sizes, got the single number {vocab_sizes}: "
                          f"write [{vocab_sizes}]")
     dim, K, repeats = positive_ints(dim=dim, K=K, repeats=repeats)
-    most = LIMIT_BYTES // (3 * 8 * dim)  # U, its gradient and U @ v_c's temporaries: about 3 (V, dim) float64
+    most = MAX_BYTES // (3 * 8 * dim)  # U, its gradient and U @ v_c's temporaries: about 3 (V, dim) float64
     vocab_sizes = [positive_int("each vocabulary size", V, minimum=K + 1, maximum=most,
                                 hint=f"a ({V}, {dim}) table and its gradient must fit in 2 GB") for V in vocab_sizes]
     rng = np.random.default_rng(seed)

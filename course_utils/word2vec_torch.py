@@ -21,9 +21,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from course_utils import word2vec
-from course_utils.checks.arguments import finite_array, finite_number, finite_parameters, positive_int, positive_ints
+from course_utils.checks.arguments import finite_array, finite_number, finite_parameters, MAX_BYTES, positive_int, positive_ints
 
-LIMIT_BYTES = 2 * 1024**3  # a size that would need more memory than this is refused
 
 
 def _init_like_word2vec(in_embed: nn.Embedding, out_embed: nn.Embedding, dim: int) -> None:
@@ -220,7 +219,7 @@ def train(model, sentences, counts, epochs: int = 5, window: int = 5, negatives:
     finite_array("counts", counts, ndim=1, what="(vocab_size,)")
     tokens = _check_sentences(sentences, model.out_embed.num_embeddings)
     # an epoch's examples: up to 2 * window context ids of 8 bytes per token, held about twice over
-    window = positive_int("window", window, maximum=max(1, LIMIT_BYTES // (32 * max(tokens, 1))),
+    window = positive_int("window", window, maximum=max(1, MAX_BYTES // (32 * max(tokens, 1))),
                           hint=f"the examples of {tokens} tokens must fit in 2 GB")
     counts = np.asarray(counts, dtype=np.float64).copy()
     counts[0] = 0                       # <unk> is neither trained nor drawn as noise

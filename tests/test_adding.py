@@ -1,8 +1,7 @@
-"""The adding problem is what its docstring says and reproducible; the model that learns it."""
+"""The adding problem (data.generated_tasks) is what its docstring says, and reproducible."""
 import pytest
 import torch
 
-from course_utils import adding
 from course_utils.data import generated_tasks
 
 

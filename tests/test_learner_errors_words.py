@@ -239,7 +239,7 @@ ROWS = {
     "train_neural_lm: batch_size 0": (
         lambda: _train_nlm(batch_size=0), ValueError, "batch_size must be an int >= 1, got 0"),
     "train_neural_lm: clip=0": (
-        lambda: _train_nlm(clip=0), ValueError, r"clip must be a finite number > 0 \(or None: no clipping\)"),
+        lambda: _train_nlm(clip=0), ValueError, r"clip must be a finite number > 0 \(None turns clipping off\)"),
     "train_neural_lm: X with the wrong context": (
         lambda: _train_nlm(X=np.zeros((4, 3), dtype=int)), ValueError,
         r"X must be context ids of shape \(examples, 2\) \(neural_lm.context_windows\), got shape \(4, 3\)"),

@@ -5,7 +5,6 @@ import pytest
 import torch
 
 from course_utils import adding
-from course_utils.data import generated_tasks
 from notebook_code import notebook_function
 
 

@@ -165,7 +165,7 @@ def test_decoder_explorer_updates_and_says_what_to_type():
 
 def test_lstm_gate_explorer_reacts_to_gates_and_mode():
     import torch
-    from course_utils import cells, adding
+    from course_utils import cells
     from course_utils.data import generated_tasks
     layer = cells.LSTMLayer(2, 6)
     x, _y = generated_tasks.adding_problem(2, 12, seed=0)
@@ -183,7 +183,6 @@ def test_lstm_gate_explorer_reacts_to_gates_and_mode():
 
 def test_adding_showdown_explorer_trains_a_new_length():
     from course_utils import adding
-    from course_utils.data import generated_tasks
     train = lambda T: {k: adding.train_adding(adding.AddingModel(k), T, steps=3, eval_every=1, progress=False)
                        for k in ("rnn", "lstm")}
     results = {5: train(5)}

@@ -10,6 +10,10 @@ import numbers
 import numpy as np
 import torch
 
+# A size that would need more memory than this is refused, with the limit in the message: well inside a
+# learner's laptop or a hub's share, and far beyond anything the notebooks use.
+MAX_BYTES = 2 * 1024**3
+
 
 def _shown(value) -> str:
     """A short description of ``value`` for a message (a type for big objects, a repr otherwise)."""
@@ -107,13 +111,31 @@ def int_ids(ids, name: str = "ids", hint: str = "") -> np.ndarray:
     """
     if isinstance(ids, str):
         raise ValueError(f"{name} must be a sequence of integer ids, got the string {_shown(ids)}: "
-                         f"turn text into ids first (vocab.encode)")
+                         f"turn text into ids first (for words, vocab.encode)")
     if torch.is_tensor(ids):
         ids = ids.detach().cpu().numpy()
-    ids = np.asarray(ids)
+    try:
+        ids = np.asarray(ids)
+    except ValueError:  # a ragged list of lists
+        raise ValueError(f"{name} must be one 1-D sequence of ids, got lists of different lengths") from None
     if ids.ndim != 1:
         note = f" ({hint})" if hint else ""
         raise ValueError(f"{name} must be 1-D{note}, got shape {ids.shape}")
     if ids.size and not np.issubdtype(ids.dtype, np.integer):
         raise TypeError(f"{name} must be integers, got dtype {ids.dtype}")
     return ids.astype(np.int64, copy=False)
+
+
+def model_ids(model, ids, name: str = "ids", hint: str = "") -> np.ndarray:
+    """``ids`` as an int64 array ``(n,)`` that ``model`` can read, after checking the model's weights are finite.
+
+    For the functions a learner calls with a language model: a string, an id outside the
+    model's vocabulary (``model.embed``) or NaN in the weights is a ValueError naming it.
+    """
+    finite_parameters("model", model)
+    ids = int_ids(ids, name, hint)
+    embed = getattr(model, "embed", None)
+    if isinstance(embed, torch.nn.Embedding) and ids.size and (ids.min() < 0 or ids.max() >= embed.num_embeddings):
+        raise ValueError(f"{name} must be ids in [0, {embed.num_embeddings}) (the model's vocabulary), "
+                         f"got {int(ids.min())}..{int(ids.max())}: encode with the vocabulary the model was built for")
+    return ids
