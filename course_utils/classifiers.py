@@ -11,7 +11,8 @@ import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from course_utils import padding
-from course_utils.checks.arguments import choice, finite_parameters, model_ids, positive_ints
+from course_utils.checks.arguments import (choice, finite_parameters, id_sequences, int_ids, model_ids, positive_ints,
+                                          vocabulary_size)
 from course_utils.training import check_training_arguments, record, update
 
 POOLINGS = ("last", "mean", "bi")
@@ -178,9 +179,7 @@ def train_model(model, data, epochs: int = 5, batch_size: int = 32, lr: float = 
 
     epochs, batch_size = positive_ints(epochs=epochs, batch_size=batch_size)
     check_training_arguments(model, lr, clip)
-    if len(data) == 0:
-        raise ValueError("data must hold at least one encoded example (see encode_examples)")
-    finite_parameters("model", model)
+    _check_data(model, data)
     device = device or next(model.parameters()).device
     model.to(device).train()
     opt = torch.optim.Adam(model.parameters(), lr=lr)
@@ -195,6 +194,41 @@ def train_model(model, data, epochs: int = 5, batch_size: int = 32, lr: float = 
     bar.close()
     model.eval()
     return history
+
+
+def _check_data(model, data) -> None:
+    """Refuse ``data`` unless it is a list of encoded ``(ids, label or tag ids)`` that ``model`` can read."""
+    if isinstance(data, str) or not hasattr(data, "__len__") or len(data) == 0:
+        raise ValueError("data must hold at least one encoded example (see encode_examples)")
+    first = data[0]
+    if not isinstance(first, str) and hasattr(first, "__len__") and len(first) and np.ndim(first[0]) == 0 \
+            and not isinstance(first[0], str):
+        raise ValueError("data must be a list of (ids, label) examples, got one example; for one example, "
+                         "pass [example]")
+    for i, example in enumerate(data):
+        if isinstance(example, str) or not hasattr(example, "__len__") or len(example) != 2:
+            raise ValueError(f"data[{i}] must be an (ids, label) pair from encode_examples, got {example!r:.60}")
+    rows = id_sequences([ids for ids, _ in data], "data", "data[{i}][0]", vocabulary_size(model))
+    fc = getattr(model, "fc", None)
+    n_classes = fc.out_features if isinstance(fc, nn.Linear) else None
+    tagged = np.ndim(data[0][1]) == 1
+    for i, ((_, y), ids) in enumerate(zip(data, rows)):
+        labels = _labels(f"data[{i}][1]", y, tagged)
+        if tagged and len(labels) != len(ids):
+            raise ValueError(f"data[{i}][1] must hold one tag id per word, got {len(labels)} tags for {len(ids)} words")
+        if n_classes is not None and labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+            bad = labels[(labels < 0) | (labels >= n_classes)][0]
+            raise ValueError(f"data[{i}][1] must be class ids in [0, {n_classes}) (the model's outputs), got {bad}")
+
+
+def _labels(name: str, y, tagged: bool) -> np.ndarray:
+    """The label ``y`` (an int) or tag ids (a sequence) as a 1-D int array, or a ValueError naming it."""
+    if tagged:
+        return int_ids(y, name, encode="encode_examples(examples, vocab, tag_ids) turns tags into ids")
+    if isinstance(y, (bool, np.bool_)) or np.ndim(y) != 0 or not np.issubdtype(np.asarray(y).dtype, np.integer):
+        raise ValueError(f"{name} must be a class id (an int, e.g. 1 = positive), got {y!r:.60}: give each "
+                         f"example an int label, then encode it with classifiers.encode_examples")
+    return np.asarray([y])
 
 
 @torch.no_grad()

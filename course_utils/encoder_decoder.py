@@ -15,11 +15,13 @@ from torch.nn.utils.rnn import pack_padded_sequence
 
 from course_utils import padding
 from course_utils.data.generated_tasks import BOS, EOS, PAD
-from course_utils.checks.arguments import model_ids, positive_int, positive_ints
+from course_utils.checks.arguments import (finite_parameters, id_sequences, model_ids, positive_int, positive_ints,
+                                          vocabulary_size)
 from course_utils.training import check_training_arguments, record, update
 
 MAX_LEN = 1000    # decoder steps: ~0.3 ms each for the notebook's model
 MAX_BEAM = 1000   # beam_decode keeps beam_size states and loops over them in Python every step
+SYMBOLS = "generated_tasks.text_to_symbols(text, n_symbols)"  # how the tasks' text becomes ids
 
 
 class Seq2Seq(nn.Module):
@@ -82,8 +84,7 @@ def train_seq2seq(model: nn.Module, pairs, epochs: int = 5, batch_size: int = 64
 
     epochs, batch_size = positive_ints(epochs=epochs, batch_size=batch_size)
     check_training_arguments(model, lr, clip)
-    if len(pairs) == 0:
-        raise ValueError("pairs must hold at least one (source, target) pair, got none")
+    _check_pairs(model, pairs)
     device = device or next(model.parameters()).device
     model.to(device).train()
     opt = torch.optim.Adam(model.parameters(), lr=lr)
@@ -106,6 +107,23 @@ def train_seq2seq(model: nn.Module, pairs, epochs: int = 5, batch_size: int = 64
     return history
 
 
+def _check_pairs(model, pairs) -> None:
+    """Refuse ``pairs`` unless it is a list of (source ids, target ids) that ``model`` can read."""
+    if isinstance(pairs, str) or not hasattr(pairs, "__len__") or len(pairs) == 0:
+        raise ValueError(f"pairs must hold at least one (source, target) pair, got {pairs!r:.60}")
+    first = pairs[0]
+    if not isinstance(first, str) and hasattr(first, "__len__") and len(first) and np.ndim(first[0]) == 0 \
+            and not isinstance(first[0], str):
+        raise ValueError("pairs must be a list of (source ids, target ids) pairs, got one pair; "
+                         "for one pair, pass [pair]")
+    for i, pair in enumerate(pairs):
+        if isinstance(pair, str) or not hasattr(pair, "__len__") or len(pair) != 2:
+            raise ValueError(f"pairs[{i}] must be a (source ids, target ids) pair, got {pair!r:.60}")
+    vocab_size = vocabulary_size(model)
+    id_sequences([s for s, _ in pairs], "pairs", "pairs[{i}][0]", vocab_size, SYMBOLS)
+    id_sequences([t for _, t in pairs], "pairs", "pairs[{i}][1]", vocab_size, SYMBOLS, empty_ok=True)
+
+
 @torch.no_grad()
 def greedy_decode(model: Seq2Seq, sources, max_len: int = 30) -> list[list[int]]:
     """Feed back the most probable token at each step, for a batch of sources; stop at ``</s>``.
@@ -113,11 +131,9 @@ def greedy_decode(model: Seq2Seq, sources, max_len: int = 30) -> list[list[int]]
     Returns the output ids of each source without BOS/EOS.
     """
     max_len = positive_int("max_len", max_len, maximum=MAX_LEN)
-    if isinstance(sources, str) or not hasattr(sources, "__len__") or len(sources) == 0 \
-            or np.ndim(sources[0]) != 1:
-        raise ValueError("sources must be a non-empty list of id sequences (for one source, write [source])")
+    finite_parameters("model", model)
+    id_sequences(sources, "sources", vocab_size=vocabulary_size(model), encode=SYMBOLS, one="source")
     src, src_len = padding.pad_sequences(sources)
-    model_ids(model, src.flatten(), "sources")
     device = next(model.parameters()).device
     model.eval()
     h = model.encode(src.to(device), src_len)
@@ -137,7 +153,7 @@ def greedy_decode(model: Seq2Seq, sources, max_len: int = 30) -> list[list[int]]
 def sequence_log_prob(model: Seq2Seq, source, output) -> float:
     """``log P(output </s> | source)`` under the model (natural log)."""
     source = _check_source(model, source)
-    model_ids(model, output, "output")
+    model_ids(model, output, "output", encode=SYMBOLS)
     device = next(model.parameters()).device
     model.eval()
     src, src_len = padding.pad_sequences([source])
@@ -150,7 +166,8 @@ def _check_source(model, source) -> np.ndarray:
     if not isinstance(source, str) and hasattr(source, "__len__") and len(source) and np.ndim(source[0]) > 0:
         raise ValueError("source must be one sequence of ids, got a list of sequences "
                          "(greedy_decode takes a list of sources; beam_decode one)")
-    source = model_ids(model, source, "source", hint="one source; greedy_decode takes a list of them")
+    source = model_ids(model, source, "source", hint="one source; greedy_decode takes a list of them",
+                       encode=SYMBOLS)
     if source.size == 0:
         raise ValueError("source must hold at least one id, got none")
     return source

@@ -36,16 +36,20 @@ def _stoi_of(itos) -> dict:
     return {w: i for i, w in enumerate(itos)}
 
 
+def _known(name: str, word, stoi: dict) -> None:
+    if word not in stoi:
+        raise ValueError(f"{name}={word!r} is not in the vocabulary ({len(stoi)} words)")
+
+
 def neighbours(E, itos, word: str, k: int = 10) -> list[tuple[str, float]]:
     """The ``k`` words whose rows of ``E`` (shape ``(V, d)``) are most cosine-similar to ``word``.
 
-    Returns ``[(word, cosine), ...]`` best first; a ``KeyError`` naming the
+    Returns ``[(word, cosine), ...]`` best first; a ``ValueError`` naming the
     word if it is not in ``itos``.
     """
     E = _table(E, itos)
     stoi = _stoi_of(itos)
-    if word not in stoi:
-        raise KeyError(f"word {word!r} is not in the vocabulary ({len(itos)} words)")
+    _known("word", word, stoi)
     return [(itos[i], c) for i, c in embeddings.nearest_neighbours(E, stoi[word], k)]
 
 
@@ -82,8 +86,7 @@ def solve_analogy(E, itos, a: str, b: str, c: str, k: int = 1, restrict: int | N
     restrict = _restrict(restrict)
     stoi = _stoi_of(itos)
     for name, w in {"a": a, "b": b, "c": c}.items():
-        if w not in stoi:
-            raise KeyError(f"{name}={w!r} is not in the vocabulary ({len(itos)} words)")
+        _known(name, w, stoi)
     n = len(itos) if restrict is None else min(restrict, len(itos))
     U = _unit_rows(E)
     target = U[stoi[b]] - U[stoi[a]] + U[stoi[c]]
@@ -208,13 +211,13 @@ def explore(E, itos, word: str, analogy: tuple[str, str, str], words, k: int = 8
     out = {}
     try:
         out["neighbours"] = neighbours(E, itos, word.strip().lower(), min(k, len(itos) - 1))
-    except KeyError as err:
-        out["neighbours"] = str(err.args[0])
+    except ValueError as err:
+        out["neighbours"] = str(err)
     a, b, c = (w.strip().lower() for w in analogy)
     try:
         out["analogy"] = solve_analogy(E, itos, a, b, c, k=3)
-    except KeyError as err:
-        out["analogy"] = str(err.args[0])
+    except ValueError as err:
+        out["analogy"] = str(err)
     wanted = [w.strip().lower() for w in words if w.strip()]
     out["pca_words"] = [w for w in wanted if w in stoi]
     out["missing"] = [w for w in wanted if w not in stoi]

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from course_utils.checks.arguments import positive_int
+from course_utils.checks.arguments import id_sequences, positive_int
 
 
 def _as_lengths(lengths) -> np.ndarray:
@@ -24,23 +24,13 @@ def _as_lengths(lengths) -> np.ndarray:
     return arr.astype(np.int64)
 
 
-def pad_sequences(seqs, pad_id: int = 0):
+def pad_sequences(seqs, pad_id: int = 0, name: str = "seqs"):
     """Stack id sequences into ``ids (batch, time)`` padded with ``pad_id``, plus ``lengths (batch,)``.
 
-    ``time`` is the longest length in ``seqs``. Both are int64 tensors.
+    ``time`` is the longest length in ``seqs``. Both are int64 tensors. ``name``
+    names ``seqs`` in an error message (a caller passes its own argument's name).
     """
-    if isinstance(seqs, (str, bytes)) or not hasattr(seqs, "__len__") or len(seqs) == 0:
-        raise ValueError("seqs must be a non-empty list of id sequences")
-    rows = []
-    for i, s in enumerate(seqs):
-        if isinstance(s, str):
-            raise ValueError(f"seqs[{i}] is the string {s!r}: encode it into ids first (vocab.encode)")
-        arr = np.asarray(s.cpu() if torch.is_tensor(s) else s)
-        if arr.ndim != 1 or arr.size == 0:
-            raise ValueError(f"seqs[{i}] must be a non-empty 1-d sequence of ids, got shape {arr.shape}")
-        if not np.issubdtype(arr.dtype, np.integer):
-            raise ValueError(f"seqs[{i}] must hold integer ids, got dtype {arr.dtype}")
-        rows.append(arr)
+    rows = id_sequences(seqs, name)
     lengths = np.array([len(r) for r in rows])
     ids = np.full((len(rows), lengths.max()), pad_id, dtype=np.int64)
     for i, r in enumerate(rows):

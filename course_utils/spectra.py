@@ -181,7 +181,8 @@ def make_W_hh(kind: str, n: int, spectral_radius: float, seed: int = 0) -> np.nd
 def make_W_hh_with_eigenvalues(kind: str, n: int, spectral_radius: float, seed: int = 0):
     """``(W_hh, eigenvalues)`` as in :func:`make_W_hh`, without a new eigen-decomposition."""
     choice("kind", kind, MATRIX_KINDS)
-    n = positive_int("n", n, maximum=MAX_N, hint="the eigenvalues of a bigger matrix take minutes")
+    order = "; the order is make_W_hh(kind, n, spectral_radius)" if isinstance(n, float) else ""
+    n = positive_int("n", n, maximum=MAX_N, hint="the eigenvalues of a bigger matrix take minutes" + order)
     radius = finite_number("spectral_radius", spectral_radius, above=0)
     seed = positive_int("seed", seed, minimum=0)
     M, eig = _unit_radius_matrix(kind, n, seed)

@@ -21,7 +21,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from course_utils import word2vec
-from course_utils.checks.arguments import finite_array, finite_number, finite_parameters, MAX_BYTES, positive_int, positive_ints
+from course_utils.checks.arguments import (finite_array, finite_number, finite_parameters, int_ids, MAX_BYTES,
+                                          positive_int, positive_ints)
 
 
 
@@ -174,15 +175,17 @@ def make_examples(sentences, keep_prob, architecture: str, window: int, rng, pad
 
 def _check_sentences(sentences, vocab_size: int) -> int:
     """The number of tokens in ``sentences``, after checking they are 1-D id arrays below ``vocab_size``."""
-    if isinstance(sentences, str) or (isinstance(sentences, np.ndarray) and sentences.ndim == 1):
+    one = isinstance(sentences, str) or (len(sentences) and np.ndim(sentences[0]) == 0
+                                         and not isinstance(sentences[0], str))
+    if one:
         raise ValueError(f"sentences must be a list of 1-D id arrays (word2vec.encode_sentences), "
-                         f"got {'a string' if isinstance(sentences, str) else 'one array'}: for one "
+                         f"got {'a string' if isinstance(sentences, str) else 'one sentence'}: for one "
                          f"sentence, pass [ids]")
     if len(sentences) == 0:
         raise ValueError("sentences is empty: nothing to train on")
     n_words = 0
     for i, ids in enumerate(sentences):
-        ids = word2vec._sentence_ids(ids)
+        ids = int_ids(ids, f"sentences[{i}]", hint="one sentence of word ids")
         if ids.size and (ids.min() < 0 or ids.max() >= vocab_size):
             raise ValueError(f"sentences[{i}] holds word id {ids.max() if ids.max() >= vocab_size else ids.min()}, "
                              f"but the model's vocabulary has ids 0 to {vocab_size - 1}")

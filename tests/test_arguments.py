@@ -50,16 +50,25 @@ def test_int_ids_accepts_empty(ids):
     assert out.shape == (0,) and out.dtype == np.int64
 
 
-@pytest.mark.parametrize("ids", [[[1, 2], [3, 4]], np.zeros((2, 3), dtype=int), 5, torch.zeros(1, 2, dtype=torch.long)])
+@pytest.mark.parametrize("ids", [[[1, 2], [3, 4]], np.zeros((2, 3), dtype=int), 5.0, torch.zeros(1, 2, dtype=torch.long)])
 def test_int_ids_refuses_other_shapes(ids):
     shape = tuple(np.shape(ids))
     with pytest.raises(ValueError, match=re.escape(f"ids must be 1-D, got shape {shape}")):
         arguments.int_ids(ids)
 
 
-@pytest.mark.parametrize("ids", [[0.5, 1.0], np.array([1.0, 2.0]), torch.tensor([1.0]), [True, False], ["a"]])
+@pytest.mark.parametrize("ids", [[0.5, 1.0], np.array([1.0, 2.0]), torch.tensor([1.0]), [True, False]])
 def test_int_ids_refuses_non_integer_dtypes(ids):
     with pytest.raises(TypeError, match="ids must be integers, got dtype"):
+        arguments.int_ids(ids)
+
+
+@pytest.mark.parametrize("ids, message", [
+    (5, r"got the single id 5; pass \[5\]"), (np.int64(5), r"got the single id 5; pass \[5\]"),
+    (["the", "cat"], r"got words 'the cat'; encode them first \(for words, vocab\.encode\)"),
+    ("x" * 100, r"got the string 'x{37}\.\.\.': turn text into ids first")])
+def test_int_ids_says_what_came_instead_of_ids(ids, message):
+    with pytest.raises(ValueError, match=message):
         arguments.int_ids(ids)
 
 

@@ -12,7 +12,7 @@ E = np.array([[0, 0, 0], [1, 0, 0], [1, 1, 0], [1, 0, 1], [1, 1, 1], [0, 0, -1]]
 
 def test_neighbours_and_unknown_word():
     assert ev.neighbours(E, ITOS, "king", k=2)[0][0] == "queen"
-    with pytest.raises(KeyError, match="'zebra' is not in the vocabulary"):
+    with pytest.raises(ValueError, match="word='zebra' is not in the vocabulary"):
         ev.neighbours(E, ITOS, "zebra")
 
 

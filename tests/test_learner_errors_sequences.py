@@ -60,6 +60,12 @@ ROWS = {
     "generate: a string prompt": (
         lambda: sampling.generate(_lm(), "hello", 5), ValueError,
         r"prompt_ids must be a sequence of integer ids, got the string 'hello': turn text into ids first"),
+    "generate: a long string prompt": (
+        lambda: sampling.generate(_lm(), "hello world, this is a long prompt of many words", 5), ValueError,
+        r"got the string 'hello world, this is a long prompt of\.\.\.': turn text into ids first"),
+    "generate: one id, not a list": (
+        lambda: sampling.generate(_lm(), 3, 5), ValueError,
+        r"prompt_ids must be 1-D \(a sequence of ids\), got the single id 3; pass \[3\]"),
     "generate: method 'topk'": (
         lambda: sampling.generate(_lm(), [0], 3, method="topk"), ValueError,
         r"method must be one of 'greedy', 'temperature', 'top_k', got 'topk'"),
@@ -94,7 +100,33 @@ ROWS = {
     "beam_decode: an id outside the vocabulary": (
         lambda: encoder_decoder.beam_decode(_seq2seq(), [3, 30]), ValueError, r"source must be ids in \[0, 7\)"),
     "greedy_decode: one source, not a list": (
-        lambda: encoder_decoder.greedy_decode(_seq2seq(), [3, 4]), ValueError, r"for one source, write \[source\]"),
+        lambda: encoder_decoder.greedy_decode(_seq2seq(), [3, 4]), ValueError,
+        r"sources must be a list of id sequences, got \[3, 4\]; for one sequence, pass \[source\]"),
+    "greedy_decode: one source as a tensor": (
+        lambda: encoder_decoder.greedy_decode(_seq2seq(), torch.tensor([3, 4])), ValueError,
+        r"got Tensor of shape \(2,\); for one sequence, pass \[source\]"),
+    "greedy_decode: a string": (
+        lambda: encoder_decoder.greedy_decode(_seq2seq(), "c a b"), ValueError,
+        r"sources must be a list of id sequences, got the string 'c a b': turn text into ids first "
+        r"\(generated_tasks\.text_to_symbols\(text, n_symbols\)\)"),
+    "greedy_decode: a list of strings": (
+        lambda: encoder_decoder.greedy_decode(_seq2seq(), ["cab", "ba"]), ValueError,
+        r"sources\[0\] must be a sequence of integer ids, got the string 'cab': .*text_to_symbols"),
+    "greedy_decode: an empty source": (
+        lambda: encoder_decoder.greedy_decode(_seq2seq(), [[3, 4], []]), ValueError,
+        r"sources\[1\] must hold at least one id, got none"),
+    "sequence_log_prob: a string source": (
+        lambda: encoder_decoder.sequence_log_prob(_seq2seq(), "abc", [3]), ValueError,
+        r"source must be a sequence of integer ids, got the string 'abc': .*generated_tasks\.text_to_symbols"),
+    "train_seq2seq: ids past the model's vocabulary": (
+        lambda: encoder_decoder.train_seq2seq(_seq2seq(), [([3, 4, 50], [50, 4, 3])], progress=False), ValueError,
+        r"pairs\[0\]\[0\] must be ids in \[0, 7\) \(the model's vocabulary\), got 3\.\.50"),
+    "train_seq2seq: one pair, not a list": (
+        lambda: encoder_decoder.train_seq2seq(_seq2seq(), ([3, 4], [4, 3]), progress=False), ValueError,
+        r"pairs must be a list of \(source ids, target ids\) pairs, got one pair; for one pair, pass \[pair\]"),
+    "train_seq2seq: text pairs": (
+        lambda: encoder_decoder.train_seq2seq(_seq2seq(), [("abc", "cba")], progress=False), ValueError,
+        r"pairs\[0\]\[0\] must be a sequence of integer ids, got the string 'abc': .*text_to_symbols"),
     "greedy_decode: NaN weights": (
         lambda: encoder_decoder.greedy_decode(_nan(_seq2seq()), [[3, 4]]), ValueError, NAN_WEIGHTS),
     "greedy_decode: max_len 10**6": (
@@ -147,6 +179,21 @@ ROWS = {
     "train_model: negative lr": (
         lambda: classifiers.train_model(_classifier_data()[0], _classifier_data()[1], lr=-0.01, progress=False),
         ValueError, BAD_LR),
+    "train_model: ids past the model's vocabulary": (
+        lambda: classifiers.train_model(_classifier_data()[0], [([1, 2, 30], 1)], progress=False), ValueError,
+        r"data\[0\]\[0\] must be ids in \[0, 5\) \(the model's vocabulary\), got 1\.\.30"),
+    "train_model: a label that is a string": (
+        lambda: classifiers.train_model(_classifier_data()[0], [([1, 2, 3], "pos")], progress=False), ValueError,
+        r"data\[0\]\[1\] must be a class id \(an int, e\.g\. 1 = positive\), got 'pos'.*encode_examples"),
+    "train_model: a label past n_classes": (
+        lambda: classifiers.train_model(_classifier_data()[0], [([1, 2], 5)], progress=False), ValueError,
+        r"data\[0\]\[1\] must be class ids in \[0, 2\) \(the model's outputs\), got 5"),
+    "train_model: words, not ids": (
+        lambda: classifiers.train_model(_classifier_data()[0], [(["good", "film"], 1)], progress=False), ValueError,
+        r"data\[0\]\[0\] must be integer ids, got words 'good film'; encode them first \(for words, vocab\.encode\)"),
+    "train_model: one example, not a list": (
+        lambda: classifiers.train_model(_classifier_data()[0], ([1, 2], 1), progress=False), ValueError,
+        r"data must be a list of \(ids, label\) examples, got one example; for one example, pass \[example\]"),
     "accuracy: NaN weights": (
         lambda: classifiers.accuracy(_nan(_classifier_data()[0]), _classifier_data()[1]), ValueError, NAN_WEIGHTS),
     "SequenceClassifier: pooling 'Mean'": (
@@ -163,7 +210,13 @@ ROWS = {
                                              torch.ones(1, 2, dtype=torch.long)),
         ValueError, r"mask must be a bool tensor"),
     "pad_sequences: strings": (
-        lambda: padding.pad_sequences(["abc", "de"]), ValueError, r"seqs\[0\] is the string 'abc': encode it"),
+        lambda: padding.pad_sequences(["abc", "de"]), ValueError,
+        r"seqs\[0\] must be a sequence of integer ids, got the string 'abc': turn text into ids first"),
+    "pad_sequences: one sequence, not a list": (
+        lambda: padding.pad_sequences([1, 2, 3]), ValueError,
+        r"seqs must be a list of id sequences, got \[1, 2, 3\]; for one sequence, pass \[ids\]"),
+    "pad_sequences: float ids": (
+        lambda: padding.pad_sequences([[1.0, 2.0]]), TypeError, r"seqs\[0\] must be integers, got dtype float64"),
     # vanishing and exploding gradients (notebook 07)
     "gradient_flow: T = 5000, n = 256": (
         lambda: spectra.gradient_flow(T=5000, n=256), ValueError,
@@ -176,6 +229,9 @@ ROWS = {
     "gradient_flow: a float T": (lambda: spectra.gradient_flow(T=100.0), ValueError, r"T must be an int >= 1, got 100\.0"),
     "make_W_hh: kind 'Gaussian'": (
         lambda: spectra.make_W_hh("Gaussian", 8, 1.0), ValueError, r"kind must be one of 'gaussian', .*got 'Gaussian'"),
+    "make_W_hh: arguments in gradient_flow's order": (
+        lambda: spectra.make_W_hh("gaussian", 1.0, 64), ValueError,
+        r"n must be an int in \[1, 2048\] \(.*; the order is make_W_hh\(kind, n, spectral_radius\)\), got 1\.0"),
     "make_W_hh: spectral radius 0": (
         lambda: spectra.make_W_hh("gaussian", 8, 0.0), ValueError, r"spectral_radius must be a finite number > 0"),
     "spectral_radius: NaN in W_hh": (

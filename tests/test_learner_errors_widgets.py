@@ -122,8 +122,8 @@ ROWS = {
         lambda: widgets.ngram_explorer(*_ngrams(), n=5, k=0.1), ValueError,
         r"n=5 is not among the fitted orders \[1, 2, 3\]"),
     "ngram_explorer: held-out words instead of ids": (
-        lambda: widgets.ngram_explorer(_ngrams()[0], [["a", "b"]], _ngrams()[2], n=2, k=0.1), TypeError,
-        r"heldout\[0\] must be integers"),
+        lambda: widgets.ngram_explorer(_ngrams()[0], [["a", "b"]], _ngrams()[2], n=2, k=0.1), ValueError,
+        r"heldout\[0\] must be integer ids, got words 'a b'; encode them first \(for words, vocab\.encode\)"),
     "ngram_explorer: a gap in the orders": (
         lambda: widgets.ngram_explorer({n: _ngrams()[0][n] for n in (1, 3)}, *_ngrams()[1:], n=1, k=0.1),
         ValueError, r"models must hold every order from 1 to 3 \(the n slider offers each\), missing \[2\]"),
@@ -151,6 +151,9 @@ ROWS = {
     "gradient_flow_explorer: T = 5000, past the slider": (
         lambda: widgets.gradient_flow_explorer(T=5000), ValueError,
         r"T must be an int in \[5, 200\] " + SLIDER + ", got 5000"),
+    "gradient_flow_explorer: T between the slider's steps": (
+        lambda: widgets.gradient_flow_explorer(T=7), ValueError,
+        r"T must be a multiple of 5 \(the slider steps by 5\), got 7: try 5"),
     "gradient_flow_explorer: spectral radius 10": (
         lambda: widgets.gradient_flow_explorer(spectral_radius=10), ValueError,
         r"spectral_radius must be a finite number >= 0\.1 and <= 4 " + SLIDER + ", got 10"),
@@ -177,9 +180,12 @@ ROWS = {
         lambda: widgets.adding_showdown_explorer({5: {}}, lambda T: {}, 10, lengths=[5, 10]), ValueError,
         r"length=10 must already be in results \(keys \[5\]\)"),
     # notebook 09
+    "sampling_explorer: temperature 10, past the slider": (
+        lambda: widgets.sampling_explorer(*_char_lm(), "hel", temperature=10), ValueError,
+        r"temperature must be a finite number >= 0\.1 and <= 5\.01 " + SLIDER + ", got 10"),
     "sampling_explorer: temperature 0": (
         lambda: widgets.sampling_explorer(*_char_lm(), "hel", temperature=0), ValueError,
-        r"temperature must be a finite number >= 0\.1 and <= 5\.01187 " + SLIDER + ", got 0"),
+        r"temperature must be a finite number >= 0\.1 and <= 5\.01 " + SLIDER + ", got 0"),
     "sampling_explorer: a word vocabulary": (
         lambda: widgets.sampling_explorer(_char_lm()[0], _rnn_lm()[1], "hel"), ValueError,
         r"vocab must be a char_lm\.CharVocab \(characters\), got an object of type Vocab"),

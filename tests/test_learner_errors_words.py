@@ -106,6 +106,11 @@ ROWS = {
         lambda: evaluation.neighbours(E, ITOS, "king", k=0), ValueError, r"k must be an int in \[1, 5\]"),
     "solve_analogy: a NaN row": (
         lambda: evaluation.solve_analogy(E_NAN, ITOS, "man", "king", "woman"), ValueError, NAN_ROW),
+    "solve_analogy: a word not in the vocabulary": (
+        lambda: evaluation.solve_analogy(E, ITOS, "man", "king", "Woman"), ValueError,
+        r"c='Woman' is not in the vocabulary \(6 words\)"),
+    "neighbours: a word not in the vocabulary": (
+        lambda: evaluation.neighbours(E, ITOS, "zebra"), ValueError, r"word='zebra' is not in the vocabulary"),
     "solve_analogy: k=0": (
         lambda: evaluation.solve_analogy(E, ITOS, "man", "king", "woman", k=0), ValueError, "k must be an int >= 1, got 0"),
     "analogy_accuracy: restrict below 4": (
@@ -167,7 +172,13 @@ ROWS = {
         lambda: _train_w2v(window=10**9), ValueError,
         r"window must be an int in \[1, 16777216\] \(the examples of 4 tokens must fit in 2 GB\)"),
     "train: one array instead of a list of sentences": (
-        lambda: _train_w2v(sentences=np.array([1, 2, 3])), ValueError, r"got one array: for one sentence, pass \[ids\]"),
+        lambda: _train_w2v(sentences=np.array([1, 2, 3])), ValueError,
+        r"got one sentence: for one sentence, pass \[ids\]"),
+    "train: a flat list instead of a list of sentences": (
+        lambda: _train_w2v(sentences=[1, 2, 3, 4]), ValueError, r"got one sentence: for one sentence, pass \[ids\]"),
+    "train: text instead of ids": (
+        lambda: _train_w2v(sentences=["the cat sat"]), ValueError,
+        r"sentences\[0\] must be a sequence of integer ids, got the string 'the cat sat'.*vocab\.encode"),
     "train: no sentences": (
         lambda: _train_w2v(sentences=[]), ValueError, "sentences is empty"),
     "train: an id past the model's vocabulary": (
@@ -288,6 +299,13 @@ ROWS = {
         lambda: Vocab("the cat sat"), TypeError, r"single str \(tokenize it first"),
     "Vocab: no tokens": (
         lambda: Vocab([]), ValueError, "tokens is empty"),
+    "Vocab.decode: a word, not ids": (
+        lambda: Vocab(["the", "cat"]).decode("the"), ValueError,
+        r"ids must be a sequence of integer ids, got the string 'the': turn text into ids first "
+        r"\(for words, vocab\.encode\)"),
+    "Vocab.decode: words, not ids": (
+        lambda: Vocab(["the", "cat"]).decode(["the", "cat"]), ValueError,
+        r"ids must be integer ids, got words 'the cat'"),
     "Vocab: min_count 0": (
         lambda: Vocab(["a"], min_count=0), ValueError, "min_count must be an int >= 1"),
     "Vocab: max_size with no room for a word": (

@@ -14,7 +14,7 @@ def test_pad_sequences_fills_with_the_pad_id_and_keeps_lengths():
 
 
 @pytest.mark.parametrize("bad, match", [([], "non-empty list"), ([[1, 2], []], r"seqs\[1\]"),
-                                        ([[1.5, 2.0]], "integer ids"), ("abc", "non-empty list")])
+                                        ("abc", "list of id sequences, got the string 'abc'")])
 def test_pad_sequences_rejects_bad_input(bad, match):
     with pytest.raises(ValueError, match=match):
         padding.pad_sequences(bad)

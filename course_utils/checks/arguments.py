@@ -103,39 +103,91 @@ def finite_parameters(name: str, model: torch.nn.Module) -> torch.nn.Module:
     return model
 
 
-def int_ids(ids, name: str = "ids", hint: str = "") -> np.ndarray:
+WORDS = "for words, vocab.encode"  # how text becomes ids, said when text comes where ids are expected
+
+
+def _short_text(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def int_ids(ids, name: str = "ids", hint: str = "", encode: str = WORDS) -> np.ndarray:
     """A 1-D sequence of integer ids (list, array or tensor) as an int64 array of shape ``(n,)``.
 
-    Empty is allowed. A string or a wrong shape is a ValueError, a non-integer
-    dtype a TypeError; ``hint`` (optional) is put in parentheses after "1-D".
+    Empty is allowed. Text (a string or a list of words), a single id or a wrong shape
+    is a ValueError, a non-integer dtype a TypeError; ``hint`` (optional) is put in
+    parentheses after "1-D"; ``encode`` says how text becomes ids (``"for words, vocab.encode"``).
     """
     if isinstance(ids, str):
-        raise ValueError(f"{name} must be a sequence of integer ids, got the string {_shown(ids)}: "
-                         f"turn text into ids first (for words, vocab.encode)")
+        raise ValueError(f"{name} must be a sequence of integer ids, got the string {_short_text(ids)}: "
+                         f"turn text into ids first ({encode})")
     if torch.is_tensor(ids):
         ids = ids.detach().cpu().numpy()
     try:
         ids = np.asarray(ids)
     except ValueError:  # a ragged list of lists
         raise ValueError(f"{name} must be one 1-D sequence of ids, got lists of different lengths") from None
+    if ids.ndim == 0 and np.issubdtype(ids.dtype, np.integer):
+        raise ValueError(f"{name} must be 1-D (a sequence of ids), got the single id {ids}; pass [{ids}]")
     if ids.ndim != 1:
         note = f" ({hint})" if hint else ""
         raise ValueError(f"{name} must be 1-D{note}, got shape {ids.shape}")
+    if ids.dtype.kind in "US":
+        raise ValueError(f"{name} must be integer ids, got words {_short_text(' '.join(map(str, ids[:5])))}; "
+                         f"encode them first ({encode})")
     if ids.size and not np.issubdtype(ids.dtype, np.integer):
         raise TypeError(f"{name} must be integers, got dtype {ids.dtype}")
     return ids.astype(np.int64, copy=False)
 
 
-def model_ids(model, ids, name: str = "ids", hint: str = "") -> np.ndarray:
+def id_sequences(seqs, name: str = "seqs", item: str = "", vocab_size: int | None = None,
+                 encode: str = WORDS, one: str = "ids", empty_ok: bool = False) -> list[np.ndarray]:
+    """A list of id sequences as int64 arrays, each checked by :func:`int_ids` (non-empty unless ``empty_ok``).
+
+    ``item`` names ``seqs[i]`` in a message, with ``{i}`` for the index (default
+    ``"seqs[{i}]"``); ``one`` is what to wrap in a list when a single sequence comes
+    (``"for one sequence, pass [ids]"``). With ``vocab_size`` every id must be in ``[0, vocab_size)``.
+    """
+    item = item or name + "[{i}]"
+    if isinstance(seqs, str):
+        raise ValueError(f"{name} must be a list of id sequences, got the string {_short_text(seqs)}: "
+                         f"turn text into ids first ({encode}) and pass a list of them")
+    if not hasattr(seqs, "__len__") or len(seqs) == 0:
+        raise ValueError(f"{name} must be a non-empty list of id sequences, got {_shown(seqs)}")
+    if np.ndim(seqs[0]) == 0 and not isinstance(seqs[0], str):
+        raise ValueError(f"{name} must be a list of id sequences, got {_shown(seqs)}; "
+                         f"for one sequence, pass [{one}]")
+    rows = []
+    for i, s in enumerate(seqs):
+        row = int_ids(s, item.format(i=i), encode=encode)
+        if row.size == 0 and not empty_ok:
+            raise ValueError(f"{item.format(i=i)} must hold at least one id, got none")
+        rows.append(row)
+    if vocab_size is not None:
+        for i, row in enumerate(rows):
+            _in_vocabulary(item.format(i=i), row, vocab_size)
+    return rows
+
+
+def _in_vocabulary(name: str, ids: np.ndarray, vocab_size: int) -> None:
+    if ids.size and (ids.min() < 0 or ids.max() >= vocab_size):
+        raise ValueError(f"{name} must be ids in [0, {vocab_size}) (the model's vocabulary), "
+                         f"got {int(ids.min())}..{int(ids.max())}: encode with the vocabulary the model was built for")
+
+
+def vocabulary_size(model) -> int | None:
+    """The number of ids ``model`` can read (``model.embed.num_embeddings``), or None if it has no ``embed`` table."""
+    embed = getattr(model, "embed", None)
+    return embed.num_embeddings if isinstance(embed, torch.nn.Embedding) else None
+
+
+def model_ids(model, ids, name: str = "ids", hint: str = "", encode: str = WORDS) -> np.ndarray:
     """``ids`` as an int64 array ``(n,)`` that ``model`` can read, after checking the model's weights are finite.
 
     For the functions a learner calls with a language model: a string, an id outside the
     model's vocabulary (``model.embed``) or NaN in the weights is a ValueError naming it.
     """
     finite_parameters("model", model)
-    ids = int_ids(ids, name, hint)
-    embed = getattr(model, "embed", None)
-    if isinstance(embed, torch.nn.Embedding) and ids.size and (ids.min() < 0 or ids.max() >= embed.num_embeddings):
-        raise ValueError(f"{name} must be ids in [0, {embed.num_embeddings}) (the model's vocabulary), "
-                         f"got {int(ids.min())}..{int(ids.max())}: encode with the vocabulary the model was built for")
+    ids = int_ids(ids, name, hint, encode)
+    if vocabulary_size(model) is not None:
+        _in_vocabulary(name, ids, vocabulary_size(model))
     return ids

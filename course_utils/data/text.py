@@ -9,7 +9,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from course_utils.checks.arguments import positive_int
+from course_utils.checks.arguments import int_ids, positive_int
 
 _WORD = r"[a-z0-9]+(?:'[a-z]+)?"
 _WORD_OR_PUNCT = _WORD + r"|[^\sa-z0-9]"
@@ -117,6 +117,8 @@ class Vocab:
 
     def decode(self, ids: Iterable[int]) -> list[str]:
         """Words of ``ids``; an ``IndexError`` for an id outside ``[0, len(vocab))``."""
+        if isinstance(ids, str) or np.asarray(ids).dtype.kind in "US":
+            int_ids(ids if isinstance(ids, str) else np.ravel(ids))  # text, not ids: says to encode it
         ids = np.asarray(ids).ravel()
         if ids.size and not np.issubdtype(ids.dtype, np.integer):
             raise TypeError(f"ids must be integers, got dtype {ids.dtype}")

@@ -466,7 +466,7 @@ def gradient_flow_explorer(kind: str = "gaussian", spectral_radius: float = 1.0,
     """``||dh_T/dh_k||`` against k beside the eigenvalues of W_hh, with menus and sliders (notebook 07).
 
     kind and nonlinearity: options of ``spectra.MATRIX_KINDS`` and ``spectra.NONLINEARITIES``;
-    spectral_radius in [0.1, 4] and T in [5, 200]: the sliders' starting values; n: the hidden size.
+    spectral_radius in [0.1, 4] and T in [5, 200], a multiple of 5: the sliders' starting values; n: the hidden size.
     """
     from course_utils import spectra
 
@@ -474,6 +474,8 @@ def gradient_flow_explorer(kind: str = "gaussian", spectral_radius: float = 1.0,
     choice("nonlinearity", nonlinearity, spectra.NONLINEARITIES)
     finite_number("spectral_radius", spectral_radius, minimum=0.1, maximum=4.0, hint=_SLIDER_RANGE)
     positive_int("T", T, minimum=5, maximum=200, hint=_SLIDER_RANGE)
+    if T % 5:
+        raise ValueError(f"T must be a multiple of 5 (the slider steps by 5), got {T}: try {5 * round(T / 5)}")
     style = {"description_width": "110px"}
     kind_w = W.Dropdown(options=list(spectra.MATRIX_KINDS), value=kind, description="W_hh kind", style=style)
     radius_w = W.FloatSlider(value=spectral_radius, min=0.1, max=4.0, step=0.05, description="spectral radius",
@@ -696,7 +698,7 @@ def sampling_explorer(model, vocab, prompt: str, temperature: float = 1.0, n: in
         raise ValueError(f"vocab must be a char_lm.CharVocab (characters), got {_described(vocab)}")
     _model_fits("model", model, len(vocab), f"vocab has {len(vocab)} characters")
     prompt = _text("prompt", prompt)
-    finite_number("temperature", temperature, minimum=0.1, maximum=10 ** 0.7, hint=_SLIDER_RANGE)
+    finite_number("temperature", temperature, minimum=0.1, maximum=5.01, hint=_SLIDER_RANGE)  # the slider: 10**0.7
     # about 1 ms a character for the notebook's LSTM, sampled again at every change of a control
     positive_int("n", n, maximum=10_000, hint="characters sampled at every change")
 
