@@ -7,7 +7,7 @@ The folders are the layers (CONTRIBUTING.md says more):
   (fast/full mode, seeds, threads, device);
 - ``data/``: text and vocabularies, offline corpora, generated tasks, cached vectors;
 - ``checks/``: exercise feedback, checked claims, argument checks;
-- ``ui/``: one plotting style and the interactive widgets (imported by notebooks only).
+- ``ui/``: one plotting style and the interactive widgets (for notebooks; the reference modules and ``data/`` never import it).
 """
 
 __version__ = "0.1.0"
