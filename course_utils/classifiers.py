@@ -11,8 +11,8 @@ import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from course_utils import padding
-from course_utils.checks.arguments import (choice, finite_parameters, id_sequences, int_ids, model_ids, positive_ints,
-                                          vocabulary_size)
+from course_utils.checks.arguments import (choice, finite_parameters, id_sequences, int_ids, list_of_pairs, model_ids,
+                                          positive_ints, vocabulary_size)
 from course_utils.training import check_training_arguments, record, update
 
 POOLINGS = ("last", "mean", "bi")
@@ -177,8 +177,7 @@ def train_model(model, data, epochs: int = 5, batch_size: int = 32, lr: float = 
     """
     from tqdm.auto import tqdm
 
-    epochs, batch_size = positive_ints(epochs=epochs, batch_size=batch_size)
-    check_training_arguments(model, lr, clip)
+    check_training_arguments(model, lr, clip, epochs=epochs, batch_size=batch_size)
     _check_data(model, data)
     device = device or next(model.parameters()).device
     model.to(device).train()
@@ -198,16 +197,7 @@ def train_model(model, data, epochs: int = 5, batch_size: int = 32, lr: float = 
 
 def _check_data(model, data) -> None:
     """Refuse ``data`` unless it is a list of encoded ``(ids, label or tag ids)`` that ``model`` can read."""
-    if isinstance(data, str) or not hasattr(data, "__len__") or len(data) == 0:
-        raise ValueError("data must hold at least one encoded example (see encode_examples)")
-    first = data[0]
-    if not isinstance(first, str) and hasattr(first, "__len__") and len(first) and np.ndim(first[0]) == 0 \
-            and not isinstance(first[0], str):
-        raise ValueError("data must be a list of (ids, label) examples, got one example; for one example, "
-                         "pass [example]")
-    for i, example in enumerate(data):
-        if isinstance(example, str) or not hasattr(example, "__len__") or len(example) != 2:
-            raise ValueError(f"data[{i}] must be an (ids, label) pair from encode_examples, got {example!r:.60}")
+    list_of_pairs("data", data, "(ids, label)", "example", hint="see encode_examples")
     rows = id_sequences([ids for ids, _ in data], "data", "data[{i}][0]", vocabulary_size(model))
     fc = getattr(model, "fc", None)
     n_classes = fc.out_features if isinstance(fc, nn.Linear) else None

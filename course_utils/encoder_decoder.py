@@ -15,8 +15,8 @@ from torch.nn.utils.rnn import pack_padded_sequence
 
 from course_utils import padding
 from course_utils.data.generated_tasks import BOS, EOS, PAD
-from course_utils.checks.arguments import (finite_parameters, id_sequences, model_ids, positive_int, positive_ints,
-                                          vocabulary_size)
+from course_utils.checks.arguments import (finite_parameters, id_sequences, list_of_pairs, model_ids, positive_int,
+                                          positive_ints, vocabulary_size)
 from course_utils.training import check_training_arguments, record, update
 
 MAX_LEN = 1000    # decoder steps: ~0.3 ms each for the notebook's model
@@ -82,8 +82,7 @@ def train_seq2seq(model: nn.Module, pairs, epochs: int = 5, batch_size: int = 64
     """
     from tqdm.auto import tqdm
 
-    epochs, batch_size = positive_ints(epochs=epochs, batch_size=batch_size)
-    check_training_arguments(model, lr, clip)
+    check_training_arguments(model, lr, clip, epochs=epochs, batch_size=batch_size)
     _check_pairs(model, pairs)
     device = device or next(model.parameters()).device
     model.to(device).train()
@@ -109,16 +108,7 @@ def train_seq2seq(model: nn.Module, pairs, epochs: int = 5, batch_size: int = 64
 
 def _check_pairs(model, pairs) -> None:
     """Refuse ``pairs`` unless it is a list of (source ids, target ids) that ``model`` can read."""
-    if isinstance(pairs, str) or not hasattr(pairs, "__len__") or len(pairs) == 0:
-        raise ValueError(f"pairs must hold at least one (source, target) pair, got {pairs!r:.60}")
-    first = pairs[0]
-    if not isinstance(first, str) and hasattr(first, "__len__") and len(first) and np.ndim(first[0]) == 0 \
-            and not isinstance(first[0], str):
-        raise ValueError("pairs must be a list of (source ids, target ids) pairs, got one pair; "
-                         "for one pair, pass [pair]")
-    for i, pair in enumerate(pairs):
-        if isinstance(pair, str) or not hasattr(pair, "__len__") or len(pair) != 2:
-            raise ValueError(f"pairs[{i}] must be a (source ids, target ids) pair, got {pair!r:.60}")
+    list_of_pairs("pairs", pairs, "(source ids, target ids)", "pair")
     vocab_size = vocabulary_size(model)
     id_sequences([s for s, _ in pairs], "pairs", "pairs[{i}][0]", vocab_size, SYMBOLS)
     id_sequences([t for _, t in pairs], "pairs", "pairs[{i}][1]", vocab_size, SYMBOLS, empty_ok=True)

@@ -95,8 +95,7 @@ def train_neural_lm(model: NeuralLM, X, y, epochs: int = 1, batch_size: int = 25
     """
     from tqdm.auto import tqdm
 
-    epochs, batch_size = positive_ints(epochs=epochs, batch_size=batch_size)
-    check_training_arguments(model, lr, clip)
+    check_training_arguments(model, lr, clip, epochs=epochs, batch_size=batch_size)
     _check_examples(model, X, y)
     device = device or next(model.parameters()).device
     model.to(device).train()

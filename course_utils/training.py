@@ -5,11 +5,13 @@ package's reference copies of those loops call these helpers, so the shared line
 """
 from torch import nn
 
-from course_utils.checks.arguments import finite_number, finite_parameters
+from course_utils.checks.arguments import finite_number, finite_parameters, positive_ints
 
 
-def check_training_arguments(model: nn.Module, lr, clip) -> None:
-    """Refuse an ``lr`` that is not a number > 0, a ``clip`` that is not > 0 (``None``: off) and NaN weights."""
+def check_training_arguments(model: nn.Module, lr, clip, **sizes) -> None:
+    """Refuse an ``lr`` that is not a number > 0, a ``clip`` that is not > 0 (``None``: off), NaN weights,
+    and any of ``sizes`` (``epochs=``, ``batch_size=``, ...) that is not an int >= 1."""
+    positive_ints(**sizes)
     finite_number("lr", lr, above=0)
     if clip is not None:
         finite_number("clip", clip, above=0, hint="None turns clipping off")

@@ -191,3 +191,21 @@ def model_ids(model, ids, name: str = "ids", hint: str = "", encode: str = WORDS
     if vocabulary_size(model) is not None:
         _in_vocabulary(name, ids, vocabulary_size(model))
     return ids
+
+
+def list_of_pairs(name: str, value, pair: str, one: str, hint: str = "") -> None:
+    """Refuse ``value`` unless it is a non-empty list of 2-item pairs.
+
+    ``pair`` describes one pair in messages (``"(ids, label)"``), ``one`` names it (``"example"``);
+    ``hint`` (optional) says where the pairs come from.
+    """
+    note = f" ({hint})" if hint else ""
+    if isinstance(value, str) or not hasattr(value, "__len__") or len(value) == 0:
+        raise ValueError(f"{name} must hold at least one {pair} {one}{note}, got {_shown(value)}")
+    first = value[0]
+    if not isinstance(first, str) and hasattr(first, "__len__") and len(first) and np.ndim(first[0]) == 0 \
+            and not isinstance(first[0], str):
+        raise ValueError(f"{name} must be a list of {pair} {one}s, got one {one}; for one {one}, pass [{one}]")
+    for i, item in enumerate(value):
+        if isinstance(item, str) or not hasattr(item, "__len__") or len(item) != 2:
+            raise ValueError(f"{name}[{i}] must be a {pair} {one}{note}, got {_shown(item)}")
