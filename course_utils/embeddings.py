@@ -11,7 +11,6 @@ import torch
 from course_utils.checks.arguments import finite_array, int_ids, MAX_BYTES, positive_int, positive_ints
 
 
-
 def _check_ids(ids, vocab_size: int) -> np.ndarray:
     vocab_size = positive_int("vocab_size", vocab_size)
     ids = int_ids(ids)
@@ -35,7 +34,8 @@ def one_hot(ids, vocab_size: int) -> np.ndarray:
     return X
 
 
-def _unit_rows(A: np.ndarray) -> np.ndarray:
+def unit_rows(A: np.ndarray) -> np.ndarray:
+    """Every row of ``A`` ``(n, d)`` scaled to length 1; an all-zero row stays zero."""
     norms = np.linalg.norm(A, axis=1, keepdims=True)
     return np.divide(A, norms, out=np.zeros_like(A), where=norms > 0)
 
@@ -50,7 +50,7 @@ def cosine_matrix(X, Y=None) -> np.ndarray:
     Y = X if Y is None else finite_array("Y", Y, ndim=2, what="(m, dim)")
     if X.shape[1] != Y.shape[1]:
         raise ValueError(f"X and Y must have the same number of columns, got shapes {X.shape} and {Y.shape}")
-    return _unit_rows(X) @ _unit_rows(Y).T
+    return unit_rows(X) @ unit_rows(Y).T
 
 
 def nearest_neighbours(E, word_id: int, k: int = 5) -> list[tuple[int, float]]:
@@ -63,7 +63,7 @@ def nearest_neighbours(E, word_id: int, k: int = 5) -> list[tuple[int, float]]:
     word_id = positive_int("word_id", word_id, minimum=0, maximum=len(E) - 1,
                            hint="a row of E; for a word, pass vocab.index(word)")
     k = positive_int("k", k, maximum=len(E) - 1, hint="the word itself is left out")
-    U = _unit_rows(E)
+    U = unit_rows(E)
     sims = (U[word_id : word_id + 1] @ U.T)[0]
     sims[word_id] = -np.inf
     best = np.argsort(-sims, kind="stable")[:k]

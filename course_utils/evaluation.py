@@ -21,11 +21,6 @@ def _table(E, itos) -> np.ndarray:
     return E
 
 
-def _unit_rows(E) -> np.ndarray:
-    norms = np.linalg.norm(E, axis=1, keepdims=True)
-    return np.divide(E, norms, out=np.zeros_like(E), where=norms > 0)
-
-
 def _restrict(restrict, minimum: int = 1):
     if restrict is None:
         return None
@@ -88,7 +83,7 @@ def solve_analogy(E, itos, a: str, b: str, c: str, k: int = 1, restrict: int | N
     for name, w in {"a": a, "b": b, "c": c}.items():
         _known(name, w, stoi)
     n = len(itos) if restrict is None else min(restrict, len(itos))
-    U = _unit_rows(E)
+    U = embeddings.unit_rows(E)
     target = U[stoi[b]] - U[stoi[a]] + U[stoi[c]]
     sims = U[:n] @ target / max(np.linalg.norm(target), 1e-12)
     for w in (a, b, c):
@@ -113,7 +108,7 @@ def analogy_accuracy(E, itos, questions, restrict: int | None = 30_000, batch: i
     stoi = _stoi_of(itos)
     n = len(itos) if restrict is None else min(restrict, len(itos))
     usable = [q for q in questions if all(w in stoi and stoi[w] < n for w in q)]
-    U = _unit_rows(E)[:n]
+    U = embeddings.unit_rows(E)[:n]
     correct = 0
     for start in range(0, len(usable), batch):
         ids = np.array([[stoi[w] for w in q] for q in usable[start:start + batch]])
@@ -157,7 +152,7 @@ def similarity_spearman(E, itos, pairs) -> dict:
     if not pairs:
         raise ValueError("pairs is empty: expected [(word1, word2, score), ...]")
     stoi = _stoi_of(itos)
-    U = _unit_rows(E)
+    U = embeddings.unit_rows(E)
     used = [(stoi[a], stoi[b], s) for a, b, s in pairs if a in stoi and b in stoi]
     if len(used) < 3:
         rho = float("nan")

@@ -17,8 +17,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from course_utils.ngram import _id_sequences, padded
-from course_utils.checks.arguments import finite_parameters, int_ids, positive_int, positive_ints
+from course_utils.ngram import padded
+from course_utils.checks.arguments import finite_parameters, id_sequences, int_ids, positive_int, positive_ints
 from course_utils.training import check_training_arguments, record, update
 
 
@@ -30,7 +30,7 @@ def context_windows(sequences, n: int, bos: int, eos: int):
     """
     n = positive_int("n", n, minimum=2, hint="the model needs at least one context word")
     rows = []
-    for seq in _id_sequences(sequences):
+    for seq in id_sequences(sequences, "sequences", empty_ok=True):
         ids = np.array(padded(seq, n, bos, eos), dtype=np.int64)
         rows.append(np.lib.stride_tricks.sliding_window_view(ids, n))
     if not rows:

@@ -11,12 +11,11 @@ Sequences are lists (or 1-D arrays) of word ids from a
 and the model learns where sequences stop.
 """
 import math
-import numbers
 from collections import Counter, defaultdict
 
 import numpy as np
 
-from course_utils.checks.arguments import finite_number, int_ids, positive_int
+from course_utils.checks.arguments import finite_number, id_sequences, positive_int
 
 
 def _check_order(n) -> int:
@@ -25,27 +24,6 @@ def _check_order(n) -> int:
 
 def _check_k(k) -> float:
     return finite_number("k", k, above=0, hint="add-k smoothing")
-
-
-def _id_sequences(sequences, vocab_size: int | None = None, name: str = "sequences") -> list[np.ndarray]:
-    """``sequences`` as a list of 1-D int64 id arrays, or a clear error for text, one flat sequence or bad ids."""
-    how = "turn text into ids first: [vocab.encode(tokens) for tokens in texts]"
-    if isinstance(sequences, str):
-        raise ValueError(f"{name} must be a list of id sequences, got the string {sequences[:40]!r}: {how}")
-    out = []
-    for i, seq in enumerate(sequences):
-        if isinstance(seq, numbers.Integral):
-            raise ValueError(f"{name} must be a list of id sequences, got a flat list of ids: "
-                             f"for one sequence, pass [ids]")
-        if isinstance(seq, str) or (isinstance(seq, (list, tuple)) and seq and isinstance(seq[0], str)):
-            raise ValueError(f"{name}[{i}] must be word ids, got words {seq[:4]!r}: {how}")
-        ids = int_ids(seq, name=f"{name}[{i}]", hint="one sequence of word ids")
-        if vocab_size is not None and ids.size and (ids.min() < 0 or ids.max() >= vocab_size):
-            bad = ids.max() if ids.max() >= vocab_size else ids.min()
-            raise ValueError(f"{name}[{i}] holds id {bad}, but the model's vocabulary has ids 0 to "
-                             f"{vocab_size - 1}: was it built with len(vocab)?")
-        out.append(ids)
-    return out
 
 
 def padded(seq, n: int, bos: int, eos: int) -> list[int]:
@@ -83,7 +61,7 @@ class NGramLM:
 
     def fit(self, sequences) -> "NGramLM":
         """Count every ``(context, word)`` pair of the training sequences (lists of ids); returns ``self``."""
-        for seq in _id_sequences(sequences, self.vocab_size):
+        for seq in id_sequences(sequences, "sequences", vocab_size=self.vocab_size, empty_ok=True):
             for context, word in ngrams(seq, self.n, self.bos, self.eos):
                 self.context_counts[context] += 1
                 self.next_counts[context][word] += 1
@@ -123,7 +101,7 @@ class NGramLM:
         """Natural-log probability of every predicted token (words and each end id), shape ``(tokens,)``."""
         k = _check_k(k)
         out = []
-        for seq in _id_sequences(sequences, self.vocab_size):
+        for seq in id_sequences(sequences, "sequences", vocab_size=self.vocab_size, empty_ok=True):
             for context, word in ngrams(seq, self.n, self.bos, self.eos):
                 seen = self.next_counts.get(context)
                 count = seen[word] if seen else 0
@@ -178,12 +156,12 @@ def unseen_share(train_sequences, heldout_sequences, n: int, bos: int, eos: int)
     """
     n = _check_order(n)
     seen_ctx, seen_gram = set(), set()
-    for seq in _id_sequences(train_sequences, name="train_sequences"):
+    for seq in id_sequences(train_sequences, "train_sequences", empty_ok=True):
         for context, word in ngrams(seq, n, bos, eos):
             seen_ctx.add(context)
             seen_gram.add(context + (word,))
     total = miss_ctx = miss_gram = 0
-    for seq in _id_sequences(heldout_sequences, name="heldout_sequences"):
+    for seq in id_sequences(heldout_sequences, "heldout_sequences", empty_ok=True):
         for context, word in ngrams(seq, n, bos, eos):
             total += 1
             miss_ctx += context not in seen_ctx

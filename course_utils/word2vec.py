@@ -16,9 +16,6 @@ from course_utils.checks.arguments import finite_array, finite_number, int_ids, 
 
 
 def _sentence_ids(ids) -> np.ndarray:
-    if isinstance(ids, (list, tuple)) and ids and isinstance(ids[0], str):
-        raise ValueError(f"ids must be word ids, got words {ids[:3]}...: turn them into ids first "
-                         f"(vocab.encode(words))")
     return int_ids(ids, hint="one sentence of word ids")
 
 

@@ -129,7 +129,7 @@ ROWS = {
     "skipgram_pairs: a string sentence": (
         lambda: word2vec.skipgram_pairs("the cat sat", 2), ValueError, r"got the string 'the cat sat'.*vocab.encode"),
     "skipgram_pairs: words instead of ids": (
-        lambda: word2vec.skipgram_pairs(["the", "cat"], 2), ValueError, r"ids must be word ids, got words.*vocab.encode"),
+        lambda: word2vec.skipgram_pairs(["the", "cat"], 2), ValueError, r"ids must be integer ids, got words 'the cat'; encode them first \(for words, vocab.encode\)"),
     "skipgram_pairs: a batch of sentences": (
         lambda: word2vec.skipgram_pairs(np.zeros((2, 2), dtype=int), 2), ValueError, "ids must be 1-D"),
     "keep_probabilities: a negative sample": (
@@ -199,14 +199,16 @@ ROWS = {
         r"sequences must be a list of id sequences, got the string 'the cat'.*vocab.encode"),
     "NGramLM.fit: lists of words": (
         lambda: ngram.NGramLM(2, 5, 1, 2).fit([["the", "cat"]]), ValueError,
-        r"sequences\[0\] must be word ids, got words.*vocab.encode"),
+        r"sequences\[0\] must be integer ids, got words 'the cat'; encode them first \(for words, vocab.encode\)"),
     "NGramLM.fit: one flat sequence": (
-        lambda: ngram.NGramLM(2, 5, 1, 2).fit([3, 4, 3]), ValueError, r"got a flat list of ids: for one sequence, pass \[ids\]"),
+        lambda: ngram.NGramLM(2, 5, 1, 2).fit([3, 4, 3]), ValueError,
+        r"sequences must be a list of id sequences, got \[3, 4, 3\]; for one sequence, pass \[ids\]"),
     "NGramLM.fit: an id past vocab_size": (
         lambda: ngram.NGramLM(2, 5, 1, 2).fit([[3, 7]]), ValueError,
-        r"sequences\[0\] holds id 7, but the model's vocabulary has ids 0 to 4"),
+        r"sequences\[0\] must be ids in \[0, 5\) \(the model's vocabulary\), got 3..7"),
     "NGramLM.fit: nothing": (
-        lambda: ngram.NGramLM(2, 5, 1, 2).fit([]), ValueError, "sequences is empty"),
+        lambda: ngram.NGramLM(2, 5, 1, 2).fit([]), ValueError,
+        r"sequences must be a non-empty list of id sequences, got \[\]"),
     "NGramLM: n=0": (
         lambda: ngram.NGramLM(0, 5, 1, 2), ValueError, r"n must be an int >= 1 \(1 = unigram"),
     "NGramLM: vocab_size 1": (
@@ -230,7 +232,8 @@ ROWS = {
     "perplexity: an empty sequence": (
         lambda: ngram.perplexity([]), ValueError, "log_probs must be a non-empty 1-D array"),
     "perplexity: of an empty held-out text": (
-        lambda: ngram.perplexity(_bigram().log_probs([])), ValueError, "log_probs must be a non-empty 1-D array"),
+        lambda: ngram.perplexity(_bigram().log_probs([])), ValueError,
+        r"sequences must be a non-empty list of id sequences, got \[\]"),
     "perplexity: probabilities instead of logs": (
         lambda: ngram.perplexity([0.5, 0.25]), ValueError, "natural logs"),
     "unseen_share: text": (
