@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bucketing.py
 
-Lengths: the 200 real movie-review sentences and 3000 generated negation reviews (notebook 10).
+Lengths: the 200 real movie-review sentences and 3000 generated negation reviews (notebook 11).
 Time: forward + backward of one LSTM (32 -> 64) over one epoch of batches of 16, on one CPU
 thread, median of 15 epochs after a warm-up, the three ways interleaved epoch by epoch.
 Prints a table and writes bench/results/bucketing.json.

@@ -61,7 +61,7 @@ def _wall_clipping_cases():
                 kwargs = {"start": start, "clip": rule, "threshold": 5.0, "lr": lr}
                 cases.append(Case("wall_clipping", clipping.wall_experiment, kwargs,
                                   lambda result, surface=surface: plots.wall_experiment_figure(surface, result),
-                                  "notebook 07, 300 descent steps with and without clipping"))
+                                  "notebook 08, 300 descent steps with and without clipping"))
     return cases
 
 

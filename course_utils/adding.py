@@ -1,4 +1,4 @@
-"""A recurrent regressor for the adding problem and its training loop (notebook 08)."""
+"""A recurrent regressor for the adding problem and its training loop (notebook 09)."""
 import torch
 
 from course_utils.checks.arguments import choice, positive_int
@@ -30,7 +30,7 @@ def train_adding(model: AddingModel, length: int, steps: int = 600, batch_size: 
                  on_step=None) -> dict:
     """Train ``model`` on fresh adding-problem batches of ``length`` steps, one batch per update.
 
-    The reference copy of the loop notebook 08 writes out. ``seed`` draws the
+    The reference copy of the loop notebook 09 writes out. ``seed`` draws the
     training batches and the 1 000 held-out sequences. Adam; ``clip`` (``None``:
     off) caps the gradient norm; ``on_step(step, history)`` is called after
     every update. Returns ``{"mse": [training MSE of every update],

@@ -1,6 +1,6 @@
 """Batching one long id sequence into windows for truncated backpropagation through time.
 
-Taught in notebooks 05 and 06; reused by the character LM (notebook 09). The
+Taught in notebooks 05 and 06; reused by the character LM (notebook 10). The
 sequence is cut into ``batch`` equal streams laid side by side; window ``i``
 covers steps ``[i * window, (i + 1) * window)`` of every stream, so row ``b``
 of window ``i + 1`` continues exactly where row ``b`` of window ``i`` stopped.
@@ -81,7 +81,7 @@ def heldout_nats(model, ids, batch_size: int = 16, window: int = 64, device=None
 
     model: called as ``model(x, state) -> (logits, state)`` with ``x`` of shape
     ``(batch, time)`` and logits ``(batch, time, vocab)`` (the RNN LM of notebook
-    05, the char LM of notebook 09). The state is carried from window to window,
+    05, the char LM of notebook 10). The state is carried from window to window,
     as in training. The model is left in the mode (train/eval) it came in.
     """
     device = device or next(model.parameters()).device

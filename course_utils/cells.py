@@ -1,4 +1,4 @@
-"""LSTM and GRU cells written from scratch, in the lectures' notation (notebook 08).
+"""LSTM and GRU cells written from scratch, in the lectures' notation (notebook 09).
 
 With the same weights they equal ``nn.LSTM`` / ``nn.GRU`` (``batch_first=True``).
 Weights use torch's fused layout, one matrix for all gates stacked by rows:
@@ -111,7 +111,7 @@ class LSTMLayer(_GatedLayer):
     ``forward(x (batch, time, input), state=None or (h0, c0) each (batch, H))``
     returns ``(outputs (batch, time, H), (h_T, c_T))``. ``forget_bias`` adds to
     the forget gate's bias at initialisation (1 to 3 is common: the cell keeps
-    its memory until training says otherwise). Notebook 08.
+    its memory until training says otherwise). Notebook 09.
     """
     n_gates = 4
     torch_class = nn.LSTM
@@ -154,7 +154,7 @@ class GRULayer(_GatedLayer):
     """A GRU layer from scratch; with the same weights it equals ``nn.GRU(batch_first=True)``.
 
     ``forward(x (batch, time, input), h0=None or (batch, H))`` returns
-    ``(outputs (batch, time, H), h_T)``. Notebook 08.
+    ``(outputs (batch, time, H), h_T)``. Notebook 09.
     """
     n_gates = 3
     torch_class = nn.GRU
@@ -220,7 +220,7 @@ def state_jacobian_norms(kind: str, layer: nn.Module, x, gates_see_state: bool =
     ``dc_T/dc_k`` includes the paths from ``c_k`` through ``h_k = o_k tanh(c_k)``.
     ``gates_see_state=False`` (LSTM only) detaches ``h_{t-1}`` where the gates
     read it, leaving the direct path ``c_{t-1} -> f_t c_{t-1}``: then
-    ``dc_T/dc_k = prod diag(f_t)``. Notebook 08.
+    ``dc_T/dc_k = prod diag(f_t)``. Notebook 09.
     """
     choice("kind", kind, KINDS)
     if not gates_see_state and kind != "lstm":
@@ -265,7 +265,7 @@ def _jacobian_norms(states):
 
 
 def cell_state_with_fixed_gates(f: float, i: float, o: float, g) -> dict:
-    """Run ``c_t = f c_{t-1} + i g_t``, ``h_t = o tanh(c_t)`` with constant gates (the gate widget, notebook 08).
+    """Run ``c_t = f c_{t-1} + i g_t``, ``h_t = o tanh(c_t)`` with constant gates (the gate widget, notebook 09).
 
     f, i, o: gate values in [0, 1]; g: the candidates ``g_t`` for t = 1..T.
     Returns ``{"c": (T,), "h": (T,)}`` numpy arrays, starting from ``c_0 = 0``.

@@ -1,4 +1,4 @@
-"""A character language model: embedding -> LSTM or GRU -> linear, trained with truncated BPTT (notebook 09).
+"""A character language model: embedding -> LSTM or GRU -> linear, trained with truncated BPTT (notebook 10).
 
 The text is one long string; each character is a token. Training reads it in
 windows from :func:`course_utils.batching.bptt_windows` (teacher forcing: the
@@ -62,7 +62,7 @@ class CharLM(nn.Module):
 
     ``forward(ids (batch, time), state=None)`` returns ``(logits (batch, time, vocab), state)``;
     the state is ``(h, c)`` for the LSTM (each ``(1, batch, H)``), ``h`` otherwise. Uses torch's
-    fused layers (notebook 08 shows our own cells compute the same thing).
+    fused layers (notebook 09 shows our own cells compute the same thing).
     """
 
     def __init__(self, vocab_size: int, embed_dim: int = 32, hidden_size: int = 256,
@@ -89,7 +89,7 @@ def train_char_lm(model: nn.Module, ids, steps: int | None = None, seconds: floa
                   device=None, progress: bool = True, on_step=None) -> dict:
     """Train with teacher forcing on TBPTT windows until ``steps`` updates or ``seconds`` have passed.
 
-    The reference copy of the loop notebook 09 writes out. ids: the training
+    The reference copy of the loop notebook 10 writes out. ids: the training
     text as ids ``(N,)``; the windows cycle over it (epoch after epoch, the
     state reset at each new epoch). Adam; ``clip`` (``None``: off) caps the
     gradient norm; ``on_step(step, history)`` is called after every update (a

@@ -1,4 +1,4 @@
-"""Pooled classifiers, a bag-of-embeddings baseline, a BiLSTM tagger and B-I-O entity F1 (notebook 10).
+"""Pooled classifiers, a bag-of-embeddings baseline, a BiLSTM tagger and B-I-O entity F1 (notebook 11).
 
 Every model takes a padded batch ``ids (batch, time)`` with ``lengths (batch,)``
 (see :mod:`course_utils.padding`) and never lets a pad change its output.
@@ -167,7 +167,7 @@ def train_model(model, data, epochs: int = 5, batch_size: int = 32, lr: float = 
                 progress: bool = True, on_step=None, desc: str = "training") -> dict:
     """Adam on encoded ``data`` (from :func:`encode_examples`): a classifier or a tagger.
 
-    The reference copy of the loop notebook 10 writes out. ``seed`` orders the
+    The reference copy of the loop notebook 11 writes out. ``seed`` orders the
     batches (grouped by length when ``bucket``); dropout, if the model has any,
     draws from torch's global generator, which the caller seeds. ``clip``
     (``None``: off) caps the gradient norm; ``on_step(step, history)`` is called

@@ -1,4 +1,4 @@
-"""Gradient clipping: the standard fix for exploding gradients (notebook 07).
+"""Gradient clipping: the standard fix for exploding gradients (notebook 08).
 
 Norm clipping (Pascanu, Mikolov and Bengio 2013, algorithm 1) rescales the
 whole gradient when its norm reaches a threshold ``c`` and so keeps its
@@ -18,7 +18,7 @@ def _check(g, threshold):
 def clip_by_norm(g, threshold: float) -> np.ndarray:
     """``g * threshold / ||g||`` if ``||g|| >= threshold``, else ``g`` unchanged.
 
-    Reference solution of exercise 4 in notebook 07; the same rule as
+    Reference solution of exercise 1 in notebook 08; the same rule as
     ``torch.nn.utils.clip_grad_norm_`` over all of a model's gradients.
     """
     g, threshold = _check(g, threshold)
@@ -72,7 +72,7 @@ WALL_STARTS = {"A": (5.0, -6.0), "B": (7.0, -5.0), "C": (12.0, -3.0)}
 
 def wall_experiment(start: str = "A", clip: str = "norm", threshold: float = 5.0, lr: float = 0.02,
                     steps: int = 300) -> dict:
-    """Gradient descent on the one-unit RNN's error surface (notebook 07), with and without clipping.
+    """Gradient descent on the one-unit RNN's error surface (notebook 08), with and without clipping.
 
     start: one of ``WALL_STARTS`` (points from which descent runs into the
     wall); clip: ``"norm"`` or ``"elementwise"``. Returns ``{"plain": run,

@@ -1,4 +1,4 @@
-"""Exposure bias, measured against a control that has none (notebook 09).
+"""Exposure bias, measured against a control that has none (notebook 10).
 
 A model trained with teacher forcing only ever reads true text. Exposure bias is the claim that the
 model is *hurt* when it reads its own output instead. Comparing free-running output with the one true

@@ -1,4 +1,4 @@
-"""Minibatches of variable-length sequences: padding, masks, a masked loss, bucketing (notebook 10).
+"""Minibatches of variable-length sequences: padding, masks, a masked loss, bucketing (notebook 11).
 
 A batch is a rectangle ``(batch, time)``: shorter sequences are filled with a
 pad id up to the longest one, and a boolean mask ``(batch, time)`` says which

@@ -1,4 +1,4 @@
-"""Generating text from a language model: greedy, temperature, top-k, and beam search (notebook 09).
+"""Generating text from a language model: greedy, temperature, top-k, and beam search (notebook 10).
 
 A model here is anything with ``forward(ids (batch, time), state) -> (logits (batch, time, vocab), state)``
 (:class:`course_utils.char_lm.CharLM`, :class:`course_utils.rnn.RNNLM`).
@@ -64,7 +64,7 @@ def generate(model, prompt_ids, n: int, method: str = "temperature", temperature
              k: int = 10, seed: int = 0) -> list[int]:
     """Feed the prompt, then ``n`` tokens each drawn by ``method`` and fed back in (free running).
 
-    The reference copy of the sampling loop notebook 09 writes out.
+    The reference copy of the sampling loop notebook 10 writes out.
     Returns the ``n`` generated ids (not the prompt).
     """
     choice("method", method, METHODS)
@@ -162,7 +162,7 @@ def distinct_ngram_fraction(text: str, n: int = 20) -> float:
 
 def sampling_experiment(model, vocab, prompt: str, method: str = "temperature", temperature: float = 1.0,
                         k: int = 10, n: int = 200, beam_width: int = 5, seed: int = 0, top: int = 12) -> dict:
-    """Everything the sampling widget shows, as numbers (notebook 09).
+    """Everything the sampling widget shows, as numbers (notebook 10).
 
     Returns ``{"chars": the ``top`` most likely next characters, "probs": their probability
     under the method, "entropy_bits": entropy of the full next-character distribution,

@@ -1,6 +1,6 @@
 """Why gradients vanish or explode in a recurrent network: Jacobian products and spectra.
 
-Taught in notebook 07. For ``h_t = rho(a_t)`` with ``a_t = W_hh h_{t-1} + x_t``
+Taught in notebook 07 (the one-unit RNN's error surface in notebook 08). For ``h_t = rho(a_t)`` with ``a_t = W_hh h_{t-1} + x_t``
 one step back in time multiplies by the Jacobian
 ``dh_t/dh_{t-1} = diag(rho'(a_t)) W_hh``, so
 

@@ -1,4 +1,4 @@
-"""Truncated-BPTT windows over one long id sequence (notebooks 05, 06, 09)."""
+"""Truncated-BPTT windows over one long id sequence (notebooks 05, 06, 10)."""
 import numpy as np
 import pytest
 import torch

@@ -64,11 +64,13 @@ MOVES = {
     "04_language_models.ipynb": Move("slider", "n", "3", "n = 3"),
     "05_recurrent_networks.ipynb": Move("slider", "t", "4", "t = 4"),
     "06_bptt_by_hand.ipynb": Move("slider", "T", "30", "T = 30"),
-    "07_vanishing_exploding.ipynb": Move("dropdown", "nonlinearity", "linear", "||dh_T/dh_0||"),
-    "08_lstm_gru.ipynb": Move("toggle", "source", "trained LSTM", "mean forget gate"),
-    "09_char_lm_sampling.ipynb": Move("dropdown", "method", "greedy", "greedy, T ="),
-    "10_sequence_tasks.ipynb": Move("text", "review", "a dull and boring film", "P(positive)"),
-    "11_encoder_decoder.ipynb": Move("text", "input", "abc", "n = 3: greedy"),
+    "07_gradients_through_time.ipynb": Move("dropdown", "nonlinearity", "linear", "||dh_T/dh_0||"),
+    "08_exploding_gradients_and_remedies.ipynb": Move("dropdown", "clipping rule", "elementwise",
+                                                      "with elementwise clipping"),
+    "09_lstm_gru.ipynb": Move("toggle", "source", "trained LSTM", "mean forget gate"),
+    "10_char_lm_sampling.ipynb": Move("dropdown", "method", "greedy", "greedy, T ="),
+    "11_sequence_tasks.ipynb": Move("text", "review", "a dull and boring film", "P(positive)"),
+    "12_encoder_decoder.ipynb": Move("text", "input", "abc", "n = 3: greedy"),
 }
 
 
@@ -302,7 +304,7 @@ def _run_notebook_and_move_widget(lab: dict, page, notebook: str, move: Move) ->
     errors = page.locator(".jp-OutputArea-output:has-text('Traceback')")
     assert errors.count() == 0, errors.first.inner_text()[:2000]
 
-    # The widget: the cell output that holds the control named in MOVES (07 and 08 show two widgets).
+    # The widget: the cell output that holds the control named in MOVES (09 shows two widgets).
     widget = page.locator(".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output",
                           has=_control(page, move)).first
     readout = widget.locator(".course-readout")

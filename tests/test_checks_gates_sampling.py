@@ -1,4 +1,4 @@
-"""The notebook 08 and 09 checkers accept right answers, diagnose wrong ones and survive stubs."""
+"""The notebook 09 and 10 checkers accept right answers, diagnose wrong ones and survive stubs."""
 import math
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""The notebook-07 checkers: a right answer passes, typical wrong ones get a specific hint, a stub is reported."""
+"""The notebook 07 and 08 checkers: a right answer passes, typical wrong ones get a specific hint, a stub is reported."""
 import numpy as np
 import pytest
 

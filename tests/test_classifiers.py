@@ -1,4 +1,4 @@
-"""Classifiers, tagger, training and B-I-O F1 of notebook 10."""
+"""Classifiers, tagger, training and B-I-O F1 of notebook 11."""
 import numpy as np
 import pytest
 import torch

@@ -1,4 +1,4 @@
-"""Gradient clipping (notebook 07)."""
+"""Gradient clipping (notebook 08)."""
 import numpy as np
 import pytest
 import torch

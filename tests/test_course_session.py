@@ -7,17 +7,17 @@ def test_work_units_keep_shared_kernels_and_fixtures_together():
     cell = "notebooks/04_language_models.ipynb::Cell {}"
     assert work_unit(cell.format(0)) == work_unit(cell.format(9)) == "notebooks/04_language_models.ipynb"
     browser = "tests/test_browser.py::test_notebook_runs_in_a_browser_and_its_widget_reacts[{}.ipynb]"
-    assert {work_unit(browser.format(n)) for n in ("00_start_here", "09_char_lm_sampling")} == {"tests/test_browser.py"}
+    assert {work_unit(browser.format(n)) for n in ("00_start_here", "10_char_lm_sampling")} == {"tests/test_browser.py"}
     assert work_unit("tests/test_publish.py::test_a[x]") == work_unit("tests/test_publish.py::test_b")
     student = "tests/test_student.py::test_student_copy_fails_only_in_its_exercise_cells[{}]"
     assert work_unit(student.format("01_x")) != work_unit(student.format("02_y"))
 
 
 def test_the_longest_units_start_first():
-    seconds = {"09_char_lm_sampling": 32.2, "00_start_here": 9.1}
+    seconds = {"10_char_lm_sampling": 32.2, "00_start_here": 9.1}
     ids = ["tests/test_rnn.py::test_a", "tests/test_publish.py::test_b", "notebooks/00_start_here.ipynb::Cell 0",
-           "tests/test_student.py::test_student_copy_fails_only_in_its_exercise_cells[09_char_lm_sampling]",
-           "notebooks/09_char_lm_sampling.ipynb::Cell 3",
+           "tests/test_student.py::test_student_copy_fails_only_in_its_exercise_cells[10_char_lm_sampling]",
+           "notebooks/10_char_lm_sampling.ipynb::Cell 3",
            "tests/test_browser.py::test_notebook_runs_in_a_browser_and_its_widget_reacts[00_start_here.ipynb]"]
     ordered = sorted(ids, key=lambda nodeid: start_rank(nodeid, seconds))
     assert ordered == [ids[5], ids[3], ids[4], ids[2], ids[1], ids[0]]

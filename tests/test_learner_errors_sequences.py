@@ -1,4 +1,4 @@
-"""Plausible learner mistakes with the sequence modules (notebooks 05-11) get a clear message, at once.
+"""Plausible learner mistakes with the sequence modules (notebooks 05-12) get a clear message, at once.
 
 Each row is ``(call, exception, message regex)``: a string where ids are expected, a misspelt
 choice, a negative learning rate, NaN in a model's weights, a size that would take minutes or
@@ -56,7 +56,7 @@ def _W(entry=None):
 
 
 ROWS = {
-    # sampling (notebook 09)
+    # sampling (notebook 10)
     "generate: a string prompt": (
         lambda: sampling.generate(_lm(), "hello", 5), ValueError,
         r"prompt_ids must be a sequence of integer ids, got the string 'hello': turn text into ids first"),
@@ -90,7 +90,7 @@ ROWS = {
         r"continuation_ids must be a sequence of integer ids, got the string"),
     "softmax_with_temperature: a negative T": (
         lambda: sampling.softmax_with_temperature([1.0, 2.0], -1), ValueError, r"temperature must be a finite number > 0"),
-    # encoder-decoder (notebook 11)
+    # encoder-decoder (notebook 12)
     "beam_decode: beam_size 10**7": (
         lambda: encoder_decoder.beam_decode(_seq2seq(), [3, 4], beam_size=10 ** 7), ValueError,
         r"beam_size must be an int in \[1, 1000\]"),
@@ -153,7 +153,7 @@ ROWS = {
         lambda: batching.num_windows(IDS, 4, 10), ValueError, r"n_ids must be an int >= 0 \(the number of ids, len\(ids\)\)"),
     "bptt_windows: a float batch_size": (
         lambda: list(batching.bptt_windows(IDS, 4.0, 10)), ValueError, r"batch_size must be an int >= 1, got 4\.0"),
-    # character LM (notebook 09)
+    # character LM (notebook 10)
     "train_char_lm: negative lr": (
         lambda: char_lm.train_char_lm(_char_lm(), IDS, steps=2, lr=-0.01, progress=False), ValueError, BAD_LR),
     "train_char_lm: negative seconds": (
@@ -166,7 +166,7 @@ ROWS = {
         lambda: char_lm.CharLM(5, cell="LSTM"), ValueError, r"cell must be one of 'lstm', 'gru', 'rnn', got 'LSTM'"),
     "CharVocab.encode: a list of characters": (
         lambda: char_lm.CharVocab("abc").encode(["a", "b"]), ValueError, r"text must be a string, got list"),
-    # the adding problem (notebook 08)
+    # the adding problem (notebook 09)
     "train_adding: negative lr": (
         lambda: adding.train_adding(adding.AddingModel("rnn", 4), 6, steps=2, lr=-0.01, progress=False),
         ValueError, BAD_LR),
@@ -175,7 +175,7 @@ ROWS = {
     "adding_problem: 10**9 values": (
         lambda: generated_tasks.adding_problem(1000, 10 ** 6), ValueError,
         r"length must be an int in \[2, 50000\] \(n x length values take ~40 bytes each"),
-    # classifiers (notebook 10)
+    # classifiers (notebook 11)
     "train_model: negative lr": (
         lambda: classifiers.train_model(_classifier_data()[0], _classifier_data()[1], lr=-0.01, progress=False),
         ValueError, BAD_LR),
@@ -217,7 +217,7 @@ ROWS = {
         r"seqs must be a list of id sequences, got \[1, 2, 3\]; for one sequence, pass \[ids\]"),
     "pad_sequences: float ids": (
         lambda: padding.pad_sequences([[1.0, 2.0]]), TypeError, r"seqs\[0\] must be integers, got dtype float64"),
-    # vanishing and exploding gradients (notebook 07)
+    # vanishing and exploding gradients (notebooks 07-08)
     "gradient_flow: T = 5000, n = 256": (
         lambda: spectra.gradient_flow(T=5000, n=256), ValueError,
         r"T = 5000 steps with n = 256 hidden units is too big: .* = 2\.44 GiB .* the limits are 2 GiB"),
@@ -250,7 +250,7 @@ ROWS = {
         lambda: clipping.descend(lambda t: (0.0, t), [1.0], -0.01, 3), ValueError, BAD_LR),
     "wall_experiment: clip 'Norm'": (
         lambda: clipping.wall_experiment("A", "Norm"), ValueError, r"clip must be one of 'norm', 'elementwise', got 'Norm'"),
-    # LSTM and GRU cells (notebook 08)
+    # LSTM and GRU cells (notebook 09)
     "make_layer: kind 'LSTM'": (
         lambda: cells.make_layer("LSTM", 3, 4), ValueError, r"kind must be one of 'rnn', 'lstm', 'gru', got 'LSTM'"),
     "state_jacobian_norms: kind and layer disagree": (
@@ -261,7 +261,7 @@ ROWS = {
         r"x must be a tensor of shape \(time, 2\), got \(4, 5\)"),
     "set_forget_bias: NaN": (
         lambda: cells.set_forget_bias(cells.LSTMLayer(2, 3), NAN), ValueError, r"value must be a finite number"),
-    # generated tasks and exposure bias (notebooks 09-11)
+    # generated tasks and exposure bias (notebooks 10-12)
     "symbols_to_text: text, not ids": (
         lambda: generated_tasks.symbols_to_text("abc"), ValueError, r"text_to_symbols turns letters into ids"),
     "continue_batch: a list of prompts": (
@@ -292,7 +292,7 @@ def test_nan_in_gives_nan_out(name):
 
 
 def test_the_notebooks_largest_settings_are_allowed():
-    # notebook 07 and its widget: n = 64, T up to 200; notebook 09's beam: width 5, 60 characters
+    # notebook 07 and its widget: n = 64, T up to 200; notebook 10's beam: width 5, 60 characters
     assert spectra.gradient_flow("orthogonal", 4.0, 200, "linear")["log10_norm"].shape == (201,)
     assert spectra.error_surface(num=241)["loss"].shape == (241, 241)
     assert len(sampling.beam_search(_lm(), [0], 60, beam_width=5)[0]) == 60

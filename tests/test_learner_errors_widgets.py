@@ -147,7 +147,7 @@ ROWS = {
     "bptt_gradient_explorer: max_length beyond the sequences": (
         lambda: widgets.bptt_gradient_explorer(_bptt_cases(), length=4, max_length=100), ValueError,
         r"max_length must be an int in \[2, 12\] \(no longer than the shortest sequence in cases\), got 100"),
-    # notebook 07
+    # notebooks 07-08
     "gradient_flow_explorer: T = 5000, past the slider": (
         lambda: widgets.gradient_flow_explorer(T=5000), ValueError,
         r"T must be an int in \[5, 200\] " + SLIDER + ", got 5000"),
@@ -166,7 +166,7 @@ ROWS = {
     "wall_clipping_explorer: no clipping asked for": (
         lambda: widgets.wall_clipping_explorer(clip="none"), ValueError,
         r"clip must be one of 'norm', 'elementwise', got 'none'"),
-    # notebook 08
+    # notebook 09
     "lstm_gate_explorer: a gate above 1": (
         lambda: widgets.lstm_gate_explorer(*_gate_data(), f=1.5), ValueError,
         r"f must be a finite number >= 0 and <= 1 \(a gate value\), got 1\.5"),
@@ -179,7 +179,7 @@ ROWS = {
     "adding_showdown_explorer: a starting length not trained": (
         lambda: widgets.adding_showdown_explorer({5: {}}, lambda T: {}, 10, lengths=[5, 10]), ValueError,
         r"length=10 must already be in results \(keys \[5\]\)"),
-    # notebook 09
+    # notebook 10
     "sampling_explorer: temperature 10, past the slider": (
         lambda: widgets.sampling_explorer(*_char_lm(), "hel", temperature=10), ValueError,
         r"temperature must be a finite number >= 0\.1 and <= 5\.01 " + SLIDER + ", got 10"),
@@ -195,7 +195,7 @@ ROWS = {
     "sampling_explorer: NaN weights": (
         lambda: widgets.sampling_explorer(_nan(_char_lm()[0]), _char_lm()[1], "hel"), ValueError,
         r"model's parameter embed\.weight holds NaN or inf"),
-    # notebook 10
+    # notebook 11
     "sentiment_stepper: one model, not a dict": (
         lambda: widgets.sentiment_stepper(_classifiers()[0]["last"], _classifiers()[1], "the movie"), ValueError,
         r"models must be a dict \{name: trained classifier\} with at least one, got an object of type "
@@ -203,7 +203,7 @@ ROWS = {
     "sentiment_stepper: NaN weights": (
         lambda: widgets.sentiment_stepper({"last": _nan(_classifiers()[0]["last"])}, _classifiers()[1], "good"),
         ValueError, r"models\['last'\]'s parameter embed\.weight holds NaN or inf"),
-    # notebook 11
+    # notebook 12
     "decoder_explorer: letters the model does not know": (
         lambda: widgets.decoder_explorer(_reverser(), "xyz", n_symbols=4), ValueError,
         r"source must be letters a\.\.d \(spaces optional\), got str 'xyz'"),

@@ -1,4 +1,4 @@
-"""Plausible learner mistakes with the word modules (notebooks 01-04, 10) get a clear message, at once.
+"""Plausible learner mistakes with the word modules (notebooks 01-04, 11) get a clear message, at once.
 
 Each row is ``(call, exception, message regex)``: text where ids are expected, a word where a row
 number is expected, a negative learning rate, NaN in vectors or weights, a size that would take
@@ -97,7 +97,7 @@ ROWS = {
     "compare_pair: a NaN row": (
         lambda: embeddings.compare_pair(E_NAN, 1, 3), ValueError, NAN_ROW),
 
-    # evaluation (notebooks 02, 03, 10)
+    # evaluation (notebooks 02, 03, 11)
     "neighbours: a NaN row": (
         lambda: evaluation.neighbours(E_NAN, ITOS, "king", k=2), ValueError, NAN_ROW),
     "neighbours: E and itos of different vocabularies": (
@@ -338,7 +338,7 @@ ROWS = {
         lambda: planted_corpus.planted_analogies("Capital"), ValueError,
         "relation must be one of 'capital', 'gender', 'tense', got 'Capital'"),
 
-    # pretrained (notebook 10): refused before any training or cache look-up
+    # pretrained (notebook 11): refused before any training or cache look-up
     "wikipedia_vectors: an unknown architecture": (
         lambda: pretrained.wikipedia_vectors("CBOW"), ValueError, "architecture must be one of 'cbow', 'skipgram'"),
     "wikipedia_vectors: dim 0": (

@@ -1,44 +1,52 @@
-"""Notebook 10 writes out its training loop; it must train exactly like classifiers.train_model."""
+"""Notebook 10 writes out the char-LM training loop and the sampling loop; they must give the package's numbers."""
 import copy
 
 import pytest
 import torch
+
+from course_utils import char_lm, sampling
+from course_utils.rnn import RNNLM
 from notebook_code import notebook_function
 
-from course_utils import classifiers
-from course_utils.data import generated_tasks
-from course_utils.data.text import Vocab
-
-train_model = notebook_function("10_sequence_tasks.ipynb", "train_model")
+TEXT = "The for statement is used to iterate over the elements of a sequence. " * 6
 
 
-def _classifier():
-    reviews = generated_tasks.negation_sentiment(40, seed=0)
-    vocab = Vocab([w for tokens, _ in reviews for w in tokens], pad=True)
+@pytest.fixture(scope="module")
+def data():
+    vocab = char_lm.CharVocab(TEXT)
+    return vocab, vocab.encode(TEXT)
+
+
+@pytest.mark.parametrize("cell, clip", [("lstm", 1.0), ("rnn", None)])
+def test_notebook_train_char_lm_equals_the_package(data, cell, clip):
+    train_char_lm = notebook_function("10_char_lm_sampling.ipynb", "train_char_lm")
+    vocab, ids = data
     torch.manual_seed(0)
-    return classifiers.SequenceClassifier(len(vocab), 8, 8, pooling="mean"), classifiers.encode_examples(reviews, vocab)
-
-
-def _tagger_with_dropout():
-    sentences = generated_tasks.bio_tagging(30, seed=0)
-    vocab = Vocab([w for tokens, _ in sentences for w in tokens], pad=True)
-    tag_ids = {t: i for i, t in enumerate(generated_tasks.TAGS)}
-    torch.manual_seed(0)
-    model = classifiers.LSTMTagger(len(vocab), len(generated_tasks.TAGS), 8, 8, num_layers=2, dropout=0.5)
-    return model, classifiers.encode_examples(sentences, vocab, tag_ids)
-
-
-@pytest.mark.parametrize("make", [_classifier, _tagger_with_dropout])
-def test_notebook_loop_equals_package_loop(make):
-    model, data = make()
-    twin = copy.deepcopy(model)
-    settings = dict(epochs=2, batch_size=16, lr=1e-2, clip=0.5, seed=3)
-    torch.manual_seed(1)                  # dropout draws from the global generator
-    mine = train_model(model, data, **settings)
-    torch.manual_seed(1)
-    reference = classifiers.train_model(twin, data, progress=False, **settings)
-    assert len(mine["nats"]) == 2 * -(-len(data) // 16)
-    assert mine == reference
-    assert not model.training and not twin.training
-    for (name, p), q in zip(model.named_parameters(), twin.parameters()):
+    model = char_lm.CharLM(len(vocab), 8, 16, cell="lstm") if cell == "lstm" else RNNLM(len(vocab), 8, 16)
+    reference = copy.deepcopy(model)
+    seen, seen_ref = [], []
+    # 4 windows of 10 per pass over the text: 7 updates start a second pass (the state reset)
+    ours = train_char_lm(model, ids, 7, 10, 10, 0.02, clip=clip, on_step=lambda s, h: seen.append((s, len(h["bits"]))))
+    theirs = char_lm.train_char_lm(reference, ids, steps=7, batch_size=10, window=10, lr=0.02, clip=clip,
+                                   progress=False, on_step=lambda s, h: seen_ref.append((s, len(h["bits"]))))
+    assert ours == theirs and len(ours["bits"]) == 7
+    assert seen == seen_ref == [(s, s) for s in range(1, 8)]
+    assert not model.training and not reference.training
+    for (name, p), q in zip(model.named_parameters(), reference.parameters()):
         assert torch.equal(p, q), name
+
+
+@pytest.mark.parametrize("method, temperature, k", [("temperature", 1.0, 10), ("temperature", 0.6, 10),
+                                                    ("temperature", 2.5, 10), ("top_k", 1.0, 3),
+                                                    ("top_k", 1.7, 1), ("greedy", 1.0, 10)])
+def test_notebook_generate_equals_the_package(data, method, temperature, k):
+    generate = notebook_function("10_char_lm_sampling.ipynb", "generate")
+    vocab, ids = data
+    torch.manual_seed(1)
+    model = char_lm.CharLM(len(vocab), 8, 16, cell="lstm")
+    char_lm.train_char_lm(model, ids, steps=4, batch_size=4, window=20, lr=0.05, progress=False)
+    prompt = vocab.encode("The for ")
+    for seed in (0, 5):
+        ours = generate(model, prompt, 40, method=method, temperature=temperature, k=k, seed=seed)
+        theirs = sampling.generate(model, prompt, 40, method=method, temperature=temperature, k=k, seed=seed)
+        assert ours == theirs

@@ -1,4 +1,4 @@
-"""Padding, masks, the masked loss and bucketing (notebook 10)."""
+"""Padding, masks, the masked loss and bucketing (notebook 11)."""
 import numpy as np
 import pytest
 import torch
@@ -68,7 +68,7 @@ def test_masked_mean_averages_real_steps_only():
 
 
 def test_padded_batch_gives_the_same_loss_and_gradients_as_one_by_one():
-    """The claim of notebook 10: with masks and packing, padding changes nothing."""
+    """The claim of notebook 11: with masks and packing, padding changes nothing."""
     torch.manual_seed(0)
     seqs = [[3, 4, 5, 6, 7, 8], [9, 3], [4, 4, 4, 5], [6]]
     tags = [[1, 2, 0, 1, 0, 2], [0, 1], [2, 2, 0, 1], [1]]

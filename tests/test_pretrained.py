@@ -1,4 +1,4 @@
-"""Cached word2vec vectors (notebook 10): trained once per setting, read back the same, copied into a model."""
+"""Cached word2vec vectors (notebook 11): trained once per setting, read back the same, copied into a model."""
 import numpy as np
 import pytest
 import torch

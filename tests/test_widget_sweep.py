@@ -355,7 +355,7 @@ def test_last_step_gradient_norms_at_random_points(bptt_cases, T):
         assert norms.shape == (T,) and _finite(norms) and norms[-1] > 0  # the widget divides by it
 
 
-# ---------------------------------------------------------------- notebook 07: vanishing / exploding, clipping
+# ---------------------------------------------------------------- notebooks 07-08: vanishing / exploding, clipping
 def test_gradient_flow_explorer_sweep(capsys, render_figures):
     box = widgets.gradient_flow_explorer(T=50)
     tried = sweep_extremes(box, capsys, "gradient_flow_explorer")
@@ -416,7 +416,7 @@ def test_wall_experiment_at_random_points(wall_controls, data):
     assert not bare_nonfinite(widgets.wall_clipping_summary(r))
 
 
-# ---------------------------------------------------------------- notebook 08: LSTM gates, adding problem
+# ---------------------------------------------------------------- notebook 09: LSTM gates, adding problem
 @pytest.fixture(scope="module")
 def gate_traces():
     torch.manual_seed(0)
@@ -458,7 +458,7 @@ def test_adding_showdown_explorer_sweep(capsys):
     assert set(results) == {5, 200} and all(_finite(r["heldout_mse"][-1]) for r in results[200].values())
 
 
-# ---------------------------------------------------------------- notebook 09: sampling
+# ---------------------------------------------------------------- notebook 10: sampling
 @pytest.fixture(scope="module")
 def char_lm():
     torch.manual_seed(0)
@@ -490,7 +490,7 @@ def test_sampling_experiment_at_random_points(char_lm, sampling_controls, data):
     assert len(r["text"]) == 10
 
 
-# ---------------------------------------------------------------- notebook 10: sentiment
+# ---------------------------------------------------------------- notebook 11: sentiment
 @pytest.fixture(scope="module")
 def trained_classifiers():
     torch.manual_seed(0)
@@ -513,7 +513,7 @@ def test_prefix_probabilities_at_random_points(trained_classifiers, words):
         assert p.shape == (len(words), 2) and _finite(p) and np.allclose(p.sum(axis=1), 1, atol=1e-5)
 
 
-# ---------------------------------------------------------------- notebook 11: decoding
+# ---------------------------------------------------------------- notebook 12: decoding
 @pytest.fixture(scope="module")
 def reverser():
     torch.manual_seed(0)

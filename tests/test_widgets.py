@@ -124,7 +124,7 @@ def test_bptt_gradient_explorer_follows_the_length():
     slider.value = 10
     assert readout.value != before and "T = 10" in readout.value
 
-# ----------------------------------------------------------------- notebooks 10-11
+# ----------------------------------------------------------------- notebooks 11-12
 
 def test_sentiment_stepper_updates_on_a_new_sentence_and_model():
     import torch
@@ -161,7 +161,7 @@ def test_decoder_explorer_updates_and_says_what_to_type():
     text_box.value = "xyz"  # not a..d: the readout says what to type
     assert readout.value == "type letters a..d (spaces optional); &#x27;xyz&#x27; has other characters"
 
-# ----------------------------------------------------------------- notebooks 08-09
+# ----------------------------------------------------------------- notebooks 09-10
 
 def test_lstm_gate_explorer_reacts_to_gates_and_mode():
     import torch

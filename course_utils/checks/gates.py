@@ -1,4 +1,4 @@
-"""Checkers for the exercises of notebook 08 (LSTM and GRU)."""
+"""Checkers for the exercises of notebook 09 (LSTM and GRU)."""
 import math
 
 import numpy as np
@@ -38,7 +38,7 @@ def _lstm_mistake(h, args):
 
 @checker
 def check_lstm_step(fn) -> bool:
-    """Notebook 08, exercise 1: ``fn(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh)`` returns ``(h_t, c_t)``."""
+    """Notebook 09, exercise 1: ``fn(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh)`` returns ``(h_t, c_t)``."""
     cases = [_lstm_args(), _lstm_args(seed=9, B=1)]
     for i, args in enumerate(cases, start=1):
         ok, got = call_learner(fn, *args, name="lstm_step")
@@ -67,7 +67,7 @@ def _gru_args(seed=11, B=3, D=4, H=5):
 
 @checker
 def check_gru_step(fn) -> bool:
-    """Notebook 08, exercise 2: ``fn(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)`` returns ``h_t`` as ``nn.GRU`` does."""
+    """Notebook 09, exercise 2: ``fn(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)`` returns ``h_t`` as ``nn.GRU`` does."""
     args = _gru_args()
     ok, got = call_learner(fn, *args, name="gru_step")
     if not ok:
@@ -95,7 +95,7 @@ def check_gru_step(fn) -> bool:
 
 @checker
 def check_half_life(fn) -> bool:
-    """Notebook 08, exercise 3: ``fn(f)`` = steps until a constant forget gate f halves the cell state."""
+    """Notebook 09, exercise 3: ``fn(f)`` = steps until a constant forget gate f halves the cell state."""
     cases = [0.5, 0.9, 0.99, 0.731]
     for f in cases:
         ok, got = call_learner(fn, f, name="half_life")

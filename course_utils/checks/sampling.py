@@ -1,4 +1,4 @@
-"""Checkers for the exercises of notebook 09 (character LM and sampling)."""
+"""Checkers for the exercises of notebook 10 (character LM and sampling)."""
 import math
 
 import numpy as np
@@ -9,7 +9,7 @@ from course_utils.checks import as_array, as_number, call_learner, check_functio
 
 @checker
 def check_softmax_with_temperature(fn) -> bool:
-    """Notebook 09, exercise 1: ``fn(z, T)`` returns ``softmax(z / T)`` as an array."""
+    """Notebook 10, exercise 1: ``fn(z, T)`` returns ``softmax(z / T)`` as an array."""
     z = np.array([2.0, 1.0, 0.5, -1.0])
     ok, got = call_learner(fn, z, 0.5, name="softmax_with_temperature")
     if not ok:
@@ -30,7 +30,7 @@ def check_softmax_with_temperature(fn) -> bool:
 
 @checker
 def check_bits_per_char(fn) -> bool:
-    """Notebook 09, exercise 2: ``fn(probs_of_true_chars)`` = mean of ``-log2 p``."""
+    """Notebook 10, exercise 2: ``fn(probs_of_true_chars)`` = mean of ``-log2 p``."""
     p = np.array([0.5, 0.25, 0.125, 0.9])
     ok, got = call_learner(fn, p, name="bits_per_char")
     if not ok:

@@ -1,4 +1,4 @@
-"""Checkers for the exercises of notebooks 10 (sequence tasks) and 11 (encoder-decoder)."""
+"""Checkers for the exercises of notebooks 11 (sequence tasks) and 11 (encoder-decoder)."""
 import numpy as np
 import torch
 
@@ -8,7 +8,7 @@ from course_utils.checks import as_array, as_arrays, as_int, as_number, call_lea
 
 @checker
 def check_length_mask(fn) -> bool:
-    """Notebook 10, exercise 1: ``fn(lengths, max_len)`` returns the bool mask ``(batch, max_len)``."""
+    """Notebook 11, exercise 1: ``fn(lengths, max_len)`` returns the bool mask ``(batch, max_len)``."""
     lengths, max_len = torch.tensor([3, 1, 4, 2]), 5
     ok, got = call_learner(fn, lengths, max_len, name="length_mask")
     if not ok:
@@ -31,7 +31,7 @@ def check_length_mask(fn) -> bool:
 
 @checker
 def check_masked_mean(fn) -> bool:
-    """Notebook 10, exercise 2: ``fn(outputs (batch, time, hidden), mask (batch, time))`` -> ``(batch, hidden)``."""
+    """Notebook 11, exercise 2: ``fn(outputs (batch, time, hidden), mask (batch, time))`` -> ``(batch, hidden)``."""
     g = torch.Generator().manual_seed(3)
     outputs = torch.randn(3, 5, 4, generator=g)
     mask = padding.length_mask([5, 2, 3], 5)
@@ -75,7 +75,7 @@ def _spans(got):
 
 @checker
 def check_bio_spans(fn) -> bool:
-    """Notebook 10, exercise 3: ``fn(tags)`` returns the set of entities ``(type, start, end)``, end exclusive."""
+    """Notebook 11, exercise 3: ``fn(tags)`` returns the set of entities ``(type, start, end)``, end exclusive."""
     cases = [["B-PER", "I-PER", "O", "B-LOC"], ["O", "B-LOC", "B-LOC", "I-LOC", "O"],
              ["B-PER", "I-PER", "I-PER"], ["O", "O"]]
     for tags in cases:
@@ -96,7 +96,7 @@ def check_bio_spans(fn) -> bool:
 
 @checker
 def check_teacher_forcing_batch(fn) -> bool:
-    """Notebook 11, exercise 1: ``fn(targets)`` returns padded ``(decoder inputs, decoder targets)``."""
+    """Notebook 12, exercise 1: ``fn(targets)`` returns padded ``(decoder inputs, decoder targets)``."""
     targets = [[5, 6, 7], [8]]
     ok, got = call_learner(fn, targets, name="teacher_forcing_batch")
     if not ok:
@@ -140,7 +140,7 @@ def _beam_candidates(got):
 
 @checker
 def check_beam_step(fn) -> bool:
-    """Notebook 11, exercise 2: ``fn(beam_scores (k,), logp (k, V), beam_size)`` -> best ``(score, beam, token)``."""
+    """Notebook 12, exercise 2: ``fn(beam_scores (k,), logp (k, V), beam_size)`` -> best ``(score, beam, token)``."""
     beam_scores = np.array([-0.1, -2.5, -3.0])
     logp = np.log(np.array([[0.05, 0.05, 0.5, 0.4], [0.9, 0.05, 0.03, 0.02], [0.97, 0.01, 0.01, 0.01]]))
     ok, got = call_learner(fn, beam_scores, logp, 3, name="beam_step")

@@ -1,4 +1,4 @@
-"""Checkers for the exercises of notebook 07 (vanishing and exploding gradients)."""
+"""Checkers for the exercises of notebooks 07 (gradients through time) and 08 (exploding gradients)."""
 import numpy as np
 
 from course_utils import clipping, spectra
@@ -83,7 +83,7 @@ def check_explode_predictions(fn) -> bool:
 
 @checker
 def check_clip_by_norm(fn) -> bool:
-    """Notebook 07, exercise 4: ``fn(g, threshold)`` rescales ``g`` to norm ``threshold`` when ``||g|| >= threshold``."""
+    """Notebook 08, exercise 1: ``fn(g, threshold)`` rescales ``g`` to norm ``threshold`` when ``||g|| >= threshold``."""
     cases = [(np.array([30.0, -40.0]), 5.0), (np.array([0.3, -0.4]), 5.0),
              (np.array([3.0, 0.1, -0.2]), 1.0), (np.array([[1.0, 2.0], [2.0, 4.0]]), 2.5)]
     for i, (g, threshold) in enumerate(cases, start=1):

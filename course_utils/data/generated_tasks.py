@@ -1,6 +1,6 @@
-"""Generated tasks, the same from the same seed (notebooks 08, 10 and 11).
+"""Generated tasks, the same from the same seed (notebooks 09, 11 and 12).
 
-- :func:`adding_problem`: the long-range regression task of notebook 08.
+- :func:`adding_problem`: the long-range regression task of notebook 09.
 
 - :func:`negation_sentiment`: short reviews whose label depends on word order
   ("not good" is negative, "not bad at all" is positive); many pairs of

@@ -1,6 +1,6 @@
 """Pre-trained word vectors: word2vec on the Wikipedia text, trained once and cached, copied into a model.
 
-Notebook 10 starts a classifier's embedding table from them (lecture 004: ``W_xh`` can be
+Notebook 11 starts a classifier's embedding table from them (lecture 004: ``W_xh`` can be
 initialised with word2vec embeddings). :func:`wikipedia_vectors` trains with the package's
 trainer (:func:`course_utils.word2vec_torch.train`, notebook 03) on
 :func:`course_utils.data.corpora.wikipedia_articles` and caches the vectors and their words under

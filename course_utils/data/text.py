@@ -40,7 +40,7 @@ class Vocab:
     ``specials`` are extra words kept whatever their count, right after ``<unk>``
     (``specials=("<s>", "</s>")``; a single string is one special).
 
-    ``pad=True`` (for padded batches, notebook 10) puts ``<pad>`` at id 0 and
+    ``pad=True`` (for padded batches, notebook 11) puts ``<pad>`` at id 0 and
     ``<unk>`` at id 1: a model can then freeze the pad's embedding at zero
     (``padding_idx=0``) and still learn a vector for unknown words.
 

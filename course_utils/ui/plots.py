@@ -69,7 +69,7 @@ def show(fig=None) -> None:
     plt.close(fig)
 
 
-# ---------------------------------------------------------------- notebook 07: gradient flow
+# ---------------------------------------------------------------- notebooks 07-08: gradient flow, clipping
 def _pow10_formatter(value, _pos=None) -> str:
     return f"$10^{{{value:.0f}}}$" if float(value).is_integer() else ""
 
@@ -128,7 +128,7 @@ def error_surface_figure(surface: dict, runs: dict, ax=None, annotate: bool = Tr
 
     surface: from ``spectra.error_surface``; runs: ``{label: (result of clipping.descend, style dict)}``
     (a label starting with ``_`` stays out of the legend). Paths leaving the frame are cut at its edge,
-    with an arrow saying where they went (``annotate``), else with a cross (notebook 07).
+    with an arrow saying where they went (``annotate``), else with a cross (notebook 08).
     """
     import numpy as np
 
@@ -161,7 +161,7 @@ def error_surface_figure(surface: dict, runs: dict, ax=None, annotate: bool = Tr
 
 
 def wall_experiment_figure(surface: dict, result: dict):
-    """The error surface with one start's paths with and without clipping, and their losses (notebook 07).
+    """The error surface with one start's paths with and without clipping, and their losses (notebook 08).
     ``result`` comes from ``clipping.wall_experiment``. Returns the figure."""
     fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [1.3, 1]})
     s = result["settings"]
@@ -203,9 +203,9 @@ def draw_unrolled_rnn(ax, words, show_outputs: bool = True) -> None:
     ax.set_xlim(-1.5, 1.6 * T)
     ax.set_ylim(-0.5, 2.4 if show_outputs else 1.5)
 
-# ---------------------------------------------------------------- notebooks 10-11 (sequence tasks, encoder-decoder)
+# ---------------------------------------------------------------- notebooks 11-12 (sequence tasks, encoder-decoder)
 def prefix_probability_bars(ax, words, p_positive, title: str = "") -> None:
-    """Bars of P(positive) after each prefix w_1..w_t, with the words under the bars (notebook 10)."""
+    """Bars of P(positive) after each prefix w_1..w_t, with the words under the bars (notebook 11)."""
     colors = [COLORS["dense"] if p >= 0.5 else COLORS["onehot"] for p in p_positive]
     ax.bar(range(len(words)), p_positive, color=colors)
     ax.axhline(0.5, ls="--", color=COLORS["neutral"], lw=1)
@@ -215,7 +215,7 @@ def prefix_probability_bars(ax, words, p_positive, title: str = "") -> None:
 
 
 def accuracy_by_length_curve(ax, by_length: dict, label: str = "", key: str = "exact", train_max: int | None = None) -> None:
-    """Accuracy against source length from ``encoder_decoder.accuracy_by_length`` (notebook 11)."""
+    """Accuracy against source length from ``encoder_decoder.accuracy_by_length`` (notebook 12)."""
     lengths = sorted(by_length)
     ax.plot(lengths, [by_length[L][key] for L in lengths], "o-", label=label or key)
     if train_max is not None:
@@ -223,7 +223,7 @@ def accuracy_by_length_curve(ax, by_length: dict, label: str = "", key: str = "e
     ax.set_ylim(-0.02, 1.02)
     label_axes(ax, "Accuracy against input length", "input length n", "accuracy")
 
-# ---------------------------------------------------------------- notebooks 08-09 (LSTM/GRU, char LM)
+# ---------------------------------------------------------------- notebooks 09-10 (LSTM/GRU, char LM)
 
 def kind_color(label: str) -> str:
     """The course colour of ``"rnn"``, ``"lstm"`` or ``"gru"`` found in a label (neutral otherwise)."""

@@ -437,7 +437,7 @@ def bptt_gradient_explorer(cases: dict, length: int = 20, max_length: int | None
     return W.VBox([slider, readout, out])
 
 
-# ---------------------------------------------------------------- notebook 07: vanishing / exploding
+# ---------------------------------------------------------------- notebooks 07-08: vanishing / exploding
 
 def gradient_flow_summary(result: dict) -> str:
     """The readout line for one setting (plain text, also printed for the static output)."""
@@ -505,7 +505,7 @@ def wall_clipping_summary(result: dict) -> str:
 
 
 def wall_clipping_explorer(start: str = "A", clip: str = "norm", threshold: float = 5.0, lr: float = 0.02) -> W.Widget:
-    """Gradient descent into the one-unit RNN's wall, with and without clipping, on its error surface (notebook 07).
+    """Gradient descent into the one-unit RNN's wall, with and without clipping, on its error surface (notebook 08).
 
     start: a key of ``clipping.WALL_STARTS``; clip: ``"norm"`` or ``"elementwise"``;
     threshold in [0.1, 100] and lr in [0.001, 0.1]: the sliders' starting values.
@@ -535,7 +535,7 @@ def wall_clipping_explorer(start: str = "A", clip: str = "norm", threshold: floa
     return W.VBox([W.HBox([start_w, clip_w]), W.HBox([c_w, lr_w]), readout, out])
 
 
-# ---------------------------------------------------------------- notebook 08 (LSTM and GRU)
+# ---------------------------------------------------------------- notebook 09 (LSTM and GRU)
 
 def _draw_manual_gates(result, g, f, i, o) -> None:
     T = len(g)
@@ -573,7 +573,7 @@ def _draw_trained_gates(x, trace, units) -> None:
 
 def lstm_gate_explorer(sequences, traces, length: int = 40, f: float = 0.9, i: float = 0.5,
                        o: float = 1.0) -> W.Widget:
-    """Watch the cell state: set constant gates yourself, or read a trained LSTM's real gates (notebook 08).
+    """Watch the cell state: set constant gates yourself, or read a trained LSTM's real gates (notebook 09).
 
     sequences: list of adding-problem inputs ``(time, 2)`` (numpy); traces: for each, the
     dict returned by ``cells.LSTMLayer.trace``. Manual mode writes candidates g_t = +1 at
@@ -665,7 +665,7 @@ def adding_showdown_explorer(results: dict, train, length: int, lengths) -> W.Wi
     return W.VBox([pick, readout, out])
 
 
-# ---------------------------------------------------------------- notebook 09 (char LM and sampling)
+# ---------------------------------------------------------------- notebook 10 (char LM and sampling)
 
 _BEAM_CHARS = 80  # beam search, the slowest method, writes at most this many characters
 
@@ -684,7 +684,7 @@ def _sampling_notes(prompt: str, method: str, n: int, vocab) -> str:
 
 
 def sampling_explorer(model, vocab, prompt: str, temperature: float = 1.0, n: int = 200) -> W.Widget:
-    """The next-character distribution after a prompt, and text sampled from it (notebook 09).
+    """The next-character distribution after a prompt, and text sampled from it (notebook 10).
 
     model: a character LM (``char_lm.CharLM``); vocab: its ``char_lm.CharVocab``; prompt: the
     starting text (characters not in ``vocab`` read as unknown); temperature in [0.1, 5];
@@ -729,10 +729,10 @@ def sampling_explorer(model, vocab, prompt: str, temperature: float = 1.0, n: in
     return W.VBox([W.HBox([method, temp, k]), box, readout, out])
 
 
-# ---------------------------------------------------------------- notebooks 10-11 (sequence tasks, encoder-decoder)
+# ---------------------------------------------------------------- notebooks 11-12 (sequence tasks, encoder-decoder)
 
 def sentiment_stepper(models: dict, vocab, sentence: str) -> W.Widget:
-    """Type a review; see each classifier's P(positive) after every prefix of it (notebook 10).
+    """Type a review; see each classifier's P(positive) after every prefix of it (notebook 11).
 
     models: ``{name: trained classifiers model}``; vocab: the ``text.Vocab`` they were trained with;
     sentence: the review to start with (unknown words are listed in the readout).
@@ -769,7 +769,7 @@ def sentiment_stepper(models: dict, vocab, sentence: str) -> W.Widget:
 
 
 def decoder_explorer(model, source: str, n_symbols: int, max_len: int = 30) -> W.Widget:
-    """Type a letter sequence; compare the greedy and beam-search reversals of a seq2seq model (notebook 11).
+    """Type a letter sequence; compare the greedy and beam-search reversals of a seq2seq model (notebook 12).
 
     model: an ``encoder_decoder.Seq2Seq`` over ``n_symbols`` letters a, b, ...; source: the starting
     letters; max_len: the longest output decoded (1 to 1000).
