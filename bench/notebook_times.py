@@ -5,7 +5,8 @@
 
 Each notebook runs in a fresh kernel (``course_tools.runner``, the runner the tests and
 `make html` use) from its own child process, so peak memory is per notebook. Prints a table and
-writes bench/results/notebook_times.json.
+writes bench/results/notebook_times.json (rows of notebooks and modes not
+run this time are kept from the earlier file; each row says when it was measured).
 The README's notebook table takes its minutes from here.
 """
 import argparse
@@ -41,6 +42,15 @@ def run(path: Path, fast: bool) -> dict:
             "ok": proc.returncode == 0, "error": proc.stderr[-800:] if proc.returncode else ""}
 
 
+def merged(out: Path, rows: list, paths: list) -> list:
+    """The rows just measured, plus the earlier rows of other notebooks and modes that still exist."""
+    earlier = json.loads(out.read_text())["runs"] if out.exists() else []
+    existing = {p.name for p in (ROOT / "notebooks").glob("*.ipynb")}
+    fresh = {(r["notebook"], r["mode"]) for r in rows}
+    kept = [r for r in earlier if r["notebook"] in existing and (r["notebook"], r["mode"]) not in fresh]
+    return sorted(kept + rows, key=lambda r: (r["notebook"], r["mode"]))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("prefixes", nargs="*", help="notebook number prefixes, e.g. 00 01 (default: all)")
@@ -61,9 +71,12 @@ def main():
                 print(row["error"])
     out = ROOT / "bench" / "results" / "notebook_times.json"
     out.parent.mkdir(parents=True, exist_ok=True)
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    for row in rows:
+        row["measured"] = when
     meta = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
-            "load_average_at_end": os.getloadavg()}
-    out.write_text(json.dumps({"meta": meta, "runs": rows}, indent=1))
+            "load_average_at_end": os.getloadavg(), "command": " ".join(["bench/notebook_times.py", *sys.argv[1:]])}
+    out.write_text(json.dumps({"meta": meta, "runs": merged(out, rows, paths)}, indent=1))
     print(f"wrote {out.relative_to(ROOT)}")
     return 0 if all(r["ok"] for r in rows) else 1
 

@@ -36,7 +36,7 @@ WIDGET_MIN = 5
 ROUND_TO = 5
 WIDGET_CALL = re.compile(r"\w+_(explorer|stepper|showdown)\(")
 STATED = re.compile(r"\*\*Time:\*\* about (\d+) minutes")
-STATED_OPTIONAL = re.compile(r"optional sections? (?:take|takes) about (\d+) minutes")
+STATED_OPTIONAL = re.compile(r"[Oo]ptional[^.]*?about (\d+) minutes")
 
 
 def sections(nb: dict) -> dict:

@@ -19,6 +19,19 @@ def test_there_are_notebooks_in_course_order():
     names = [p.name for p in NOTEBOOKS]
     assert names[:2] == ["00_start_here.ipynb", "01_one_hot_vs_embeddings.ipynb"]
     assert all(re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", n) for n in names)
+    assert [n[:2] for n in names] == [f"{i:02d}" for i in range(len(names))], "numbered 00, 01, ... without gaps"
+
+
+def test_every_notebook_is_listed_and_linked_where_the_course_lists_them():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = (ROOT / "notebooks" / "00_start_here.ipynb").read_text(encoding="utf-8")
+    for path in NOTEBOOKS[1:]:
+        assert f"](notebooks/{path.name})" in readme, f"README's notebook table has no row for {path.name}"
+        assert f"]({path.name})" in start, f"the map in 00_start_here has no row for {path.name}"
+    linked = set(re.findall(r"\]\((?:notebooks/)?(\d\d_[a-z0-9_]+\.ipynb)\)", readme + start))
+    for path in NOTEBOOKS:
+        linked |= set(re.findall(r"\]\((\d\d_[a-z0-9_]+\.ipynb)\)", path.read_text(encoding="utf-8")))
+    assert linked <= {p.name for p in NOTEBOOKS}, f"links to notebooks that do not exist: {linked - {p.name for p in NOTEBOOKS}}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
