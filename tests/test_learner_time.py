@@ -17,7 +17,7 @@ def test_the_rule_counts_words_lines_exercises_widgets_and_sections():
     nb = {"cells": [
         _cell("markdown", "# Title\n\n" + "word " * 198),                    # 200 words
         _cell("code", "x = 1\n\n# a comment\ny = 2\n"),                      # 3 non-blank lines
-        _cell("markdown", "### Exercise 1: do it\n" + "w " * 96),           # 100 words, 1 exercise
+        _cell("markdown", "### Exercise 1: do it\n" + "w " * 95),           # 100 words, 1 exercise
         _cell("code", "widgets.gate_explorer(x)\n"),                         # 1 line, 1 widget
         _cell("markdown", "## Optional: a detour\n" + "w " * 96),          # optional: 100 words
         _cell("code", "\n".join(["z = 3"] * 20)),                           # optional: 20 lines
