@@ -42,7 +42,7 @@ def run(path: Path, fast: bool) -> dict:
             "ok": proc.returncode == 0, "error": proc.stderr[-800:] if proc.returncode else ""}
 
 
-def merged(out: Path, rows: list, paths: list) -> list:
+def merged(out: Path, rows: list) -> list:
     """The rows just measured, plus the earlier rows of other notebooks and modes that still exist."""
     earlier = json.loads(out.read_text())["runs"] if out.exists() else []
     existing = {p.name for p in (ROOT / "notebooks").glob("*.ipynb")}
@@ -76,7 +76,7 @@ def main():
         row["measured"] = when
     meta = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
             "load_average_at_end": os.getloadavg(), "command": " ".join(["bench/notebook_times.py", *sys.argv[1:]])}
-    out.write_text(json.dumps({"meta": meta, "runs": merged(out, rows, paths)}, indent=1))
+    out.write_text(json.dumps({"meta": meta, "runs": merged(out, rows)}, indent=1))
     print(f"wrote {out.relative_to(ROOT)}")
     return 0 if all(r["ok"] for r in rows) else 1
 
