@@ -1,4 +1,4 @@
-"""Pooled classifiers, a bag-of-embeddings baseline, a BiLSTM tagger and B-I-O entity F1 (notebook 11).
+"""Pooled classifiers, a bag-of-embeddings baseline, a BiLSTM tagger and B-I-O entity F1 (notebooks 11 and 12).
 
 Every model takes a padded batch ``ids (batch, time)`` with ``lengths (batch,)``
 (see :mod:`course_utils.padding`) and never lets a pad change its output.

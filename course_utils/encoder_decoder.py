@@ -1,4 +1,4 @@
-"""An RNN encoder-decoder: teacher forcing to train, greedy and beam search to decode (notebook 12).
+"""An RNN encoder-decoder: teacher forcing to train, greedy and beam search to decode (notebook 13).
 
 The encoder reads ``x_1..x_n`` and keeps only its last state ``h_n`` (the
 "thought vector"). The decoder starts from ``h_n``, reads ``<s> y_1 .. y_{i-1}``
@@ -70,7 +70,7 @@ def train_seq2seq(model: nn.Module, pairs, epochs: int = 5, batch_size: int = 64
                   progress: bool = True, on_step=None) -> dict:
     """Teacher-forced training on ``[(source ids, target ids)]``.
 
-    The reference copy of the loop notebook 12 writes out.
+    The reference copy of the loop notebook 13 writes out.
     ``model(src (batch, n), src_lengths (batch,), dec_in (batch, m))`` must return logits
     ``(batch, m, vocab)``, as :class:`Seq2Seq` does. ``seed`` orders the length-bucketed
     batches. ``decay=True`` lowers the learning rate from ``lr`` to 0 along a half cosine
@@ -256,7 +256,7 @@ def accuracy_by_length(sources, targets, outputs) -> dict:
 
 
 def decode_report(model: Seq2Seq, source, target=None, beam_size: int = 3, max_len: int = 30) -> dict:
-    """Greedy and beam outputs for one source with their log-probabilities (for the widget of notebook 12).
+    """Greedy and beam outputs for one source with their log-probabilities (for the widget of notebook 13).
 
     ``target`` (optional): the right output, to mark whether each decoder got it.
     """

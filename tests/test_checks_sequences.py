@@ -1,4 +1,4 @@
-"""Checkers of notebooks 11 and 12: a right answer passes, typical mistakes get a specific hint, stubs a friendly note."""
+"""Checkers of notebooks 11-13: a right answer passes, typical mistakes get a specific hint, stubs a friendly note."""
 import numpy as np
 import pytest
 import torch

@@ -1,4 +1,4 @@
-"""Classifiers, tagger, training and B-I-O F1 of notebook 11."""
+"""Classifiers, tagger, training and B-I-O F1 of notebooks 11 and 12."""
 import numpy as np
 import pytest
 import torch

@@ -1,4 +1,4 @@
-"""Encoder-decoder of notebook 12: teacher forcing, greedy and beam decoding, accuracy by length."""
+"""Encoder-decoder of notebook 13: teacher forcing, greedy and beam decoding, accuracy by length."""
 import numpy as np
 import pytest
 import torch

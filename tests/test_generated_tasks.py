@@ -1,4 +1,4 @@
-"""Generated tasks of notebooks 11 and 12: same seed, same data; labels follow the stated rules."""
+"""Generated tasks of notebooks 11-13: same seed, same data; labels follow the stated rules."""
 from collections import Counter
 
 import pytest

@@ -1,4 +1,4 @@
-"""Plausible learner mistakes with the sequence modules (notebooks 05-12) get a clear message, at once.
+"""Plausible learner mistakes with the sequence modules (notebooks 05-13) get a clear message, at once.
 
 Each row is ``(call, exception, message regex)``: a string where ids are expected, a misspelt
 choice, a negative learning rate, NaN in a model's weights, a size that would take minutes or
@@ -90,7 +90,7 @@ ROWS = {
         r"continuation_ids must be a sequence of integer ids, got the string"),
     "softmax_with_temperature: a negative T": (
         lambda: sampling.softmax_with_temperature([1.0, 2.0], -1), ValueError, r"temperature must be a finite number > 0"),
-    # encoder-decoder (notebook 12)
+    # encoder-decoder (notebook 13)
     "beam_decode: beam_size 10**7": (
         lambda: encoder_decoder.beam_decode(_seq2seq(), [3, 4], beam_size=10 ** 7), ValueError,
         r"beam_size must be an int in \[1, 1000\]"),
@@ -261,7 +261,7 @@ ROWS = {
         r"x must be a tensor of shape \(time, 2\), got \(4, 5\)"),
     "set_forget_bias: NaN": (
         lambda: cells.set_forget_bias(cells.LSTMLayer(2, 3), NAN), ValueError, r"value must be a finite number"),
-    # generated tasks and exposure bias (notebooks 10-12)
+    # generated tasks and exposure bias (notebooks 10-13)
     "symbols_to_text: text, not ids": (
         lambda: generated_tasks.symbols_to_text("abc"), ValueError, r"text_to_symbols turns letters into ids"),
     "continue_batch: a list of prompts": (

@@ -203,7 +203,7 @@ ROWS = {
     "sentiment_stepper: NaN weights": (
         lambda: widgets.sentiment_stepper({"last": _nan(_classifiers()[0]["last"])}, _classifiers()[1], "good"),
         ValueError, r"models\['last'\]'s parameter embed\.weight holds NaN or inf"),
-    # notebook 12
+    # notebook 13
     "decoder_explorer: letters the model does not know": (
         lambda: widgets.decoder_explorer(_reverser(), "xyz", n_symbols=4), ValueError,
         r"source must be letters a\.\.d \(spaces optional\), got str 'xyz'"),

@@ -9,7 +9,7 @@ from course_utils import classifiers
 from course_utils.data import generated_tasks
 from course_utils.data.text import Vocab
 
-train_model = notebook_function("11_sequence_tasks.ipynb", "train_model")
+train_model = notebook_function("11_sequence_classification.ipynb", "train_model")
 
 
 def _classifier():

@@ -513,7 +513,7 @@ def test_prefix_probabilities_at_random_points(trained_classifiers, words):
         assert p.shape == (len(words), 2) and _finite(p) and np.allclose(p.sum(axis=1), 1, atol=1e-5)
 
 
-# ---------------------------------------------------------------- notebook 12: decoding
+# ---------------------------------------------------------------- notebook 13: decoding
 @pytest.fixture(scope="module")
 def reverser():
     torch.manual_seed(0)

@@ -124,7 +124,7 @@ def test_bptt_gradient_explorer_follows_the_length():
     slider.value = 10
     assert readout.value != before and "T = 10" in readout.value
 
-# ----------------------------------------------------------------- notebooks 11-12
+# ----------------------------------------------------------------- notebooks 11-13
 
 def test_sentiment_stepper_updates_on_a_new_sentence_and_model():
     import torch

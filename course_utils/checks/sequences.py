@@ -1,4 +1,4 @@
-"""Checkers for the exercises of notebooks 11 (sequence tasks) and 11 (encoder-decoder)."""
+"""Checkers for the exercises of notebooks 11 (classification), 12 (tagging) and 13 (encoder-decoder)."""
 import numpy as np
 import torch
 
@@ -75,7 +75,7 @@ def _spans(got):
 
 @checker
 def check_bio_spans(fn) -> bool:
-    """Notebook 11, exercise 3: ``fn(tags)`` returns the set of entities ``(type, start, end)``, end exclusive."""
+    """Notebook 12, exercise 1: ``fn(tags)`` returns the set of entities ``(type, start, end)``, end exclusive."""
     cases = [["B-PER", "I-PER", "O", "B-LOC"], ["O", "B-LOC", "B-LOC", "I-LOC", "O"],
              ["B-PER", "I-PER", "I-PER"], ["O", "O"]]
     for tags in cases:
@@ -96,7 +96,7 @@ def check_bio_spans(fn) -> bool:
 
 @checker
 def check_teacher_forcing_batch(fn) -> bool:
-    """Notebook 12, exercise 1: ``fn(targets)`` returns padded ``(decoder inputs, decoder targets)``."""
+    """Notebook 13, exercise 1: ``fn(targets)`` returns padded ``(decoder inputs, decoder targets)``."""
     targets = [[5, 6, 7], [8]]
     ok, got = call_learner(fn, targets, name="teacher_forcing_batch")
     if not ok:
@@ -140,7 +140,7 @@ def _beam_candidates(got):
 
 @checker
 def check_beam_step(fn) -> bool:
-    """Notebook 12, exercise 2: ``fn(beam_scores (k,), logp (k, V), beam_size)`` -> best ``(score, beam, token)``."""
+    """Notebook 13, exercise 2: ``fn(beam_scores (k,), logp (k, V), beam_size)`` -> best ``(score, beam, token)``."""
     beam_scores = np.array([-0.1, -2.5, -3.0])
     logp = np.log(np.array([[0.05, 0.05, 0.5, 0.4], [0.9, 0.05, 0.03, 0.02], [0.97, 0.01, 0.01, 0.01]]))
     ok, got = call_learner(fn, beam_scores, logp, 3, name="beam_step")

@@ -1,4 +1,4 @@
-"""Generated tasks, the same from the same seed (notebooks 09, 11 and 12).
+"""Generated tasks, the same from the same seed (notebooks 09, 11 and 13).
 
 - :func:`adding_problem`: the long-range regression task of notebook 09.
 

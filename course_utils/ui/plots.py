@@ -203,7 +203,7 @@ def draw_unrolled_rnn(ax, words, show_outputs: bool = True) -> None:
     ax.set_xlim(-1.5, 1.6 * T)
     ax.set_ylim(-0.5, 2.4 if show_outputs else 1.5)
 
-# ---------------------------------------------------------------- notebooks 11-12 (sequence tasks, encoder-decoder)
+# ---------------------------------------------------------------- notebooks 11-13 (sequence tasks, encoder-decoder)
 def prefix_probability_bars(ax, words, p_positive, title: str = "") -> None:
     """Bars of P(positive) after each prefix w_1..w_t, with the words under the bars (notebook 11)."""
     colors = [COLORS["dense"] if p >= 0.5 else COLORS["onehot"] for p in p_positive]
@@ -215,7 +215,7 @@ def prefix_probability_bars(ax, words, p_positive, title: str = "") -> None:
 
 
 def accuracy_by_length_curve(ax, by_length: dict, label: str = "", key: str = "exact", train_max: int | None = None) -> None:
-    """Accuracy against source length from ``encoder_decoder.accuracy_by_length`` (notebook 12)."""
+    """Accuracy against source length from ``encoder_decoder.accuracy_by_length`` (notebook 13)."""
     lengths = sorted(by_length)
     ax.plot(lengths, [by_length[L][key] for L in lengths], "o-", label=label or key)
     if train_max is not None:

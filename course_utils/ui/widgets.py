@@ -729,7 +729,7 @@ def sampling_explorer(model, vocab, prompt: str, temperature: float = 1.0, n: in
     return W.VBox([W.HBox([method, temp, k]), box, readout, out])
 
 
-# ---------------------------------------------------------------- notebooks 11-12 (sequence tasks, encoder-decoder)
+# ---------------------------------------------------------------- notebooks 11-13 (sequence tasks, encoder-decoder)
 
 def sentiment_stepper(models: dict, vocab, sentence: str) -> W.Widget:
     """Type a review; see each classifier's P(positive) after every prefix of it (notebook 11).
@@ -769,7 +769,7 @@ def sentiment_stepper(models: dict, vocab, sentence: str) -> W.Widget:
 
 
 def decoder_explorer(model, source: str, n_symbols: int, max_len: int = 30) -> W.Widget:
-    """Type a letter sequence; compare the greedy and beam-search reversals of a seq2seq model (notebook 12).
+    """Type a letter sequence; compare the greedy and beam-search reversals of a seq2seq model (notebook 13).
 
     model: an ``encoder_decoder.Seq2Seq`` over ``n_symbols`` letters a, b, ...; source: the starting
     letters; max_len: the longest output decoded (1 to 1000).

@@ -1,4 +1,4 @@
-"""Notebook 12 writes out its teacher-forced training loop; it must train exactly like encoder_decoder.train_seq2seq,
+"""Notebook 13 writes out its teacher-forced training loop; it must train exactly like encoder_decoder.train_seq2seq,
 the cosine decay (written directly in the notebook, a LambdaLR in the package) and on_step included."""
 import copy
 
@@ -9,7 +9,7 @@ from notebook_code import notebook_function
 from course_utils import encoder_decoder
 from course_utils.data import generated_tasks
 
-train_seq2seq = notebook_function("12_encoder_decoder.ipynb", "train_seq2seq")
+train_seq2seq = notebook_function("13_encoder_decoder.ipynb", "train_seq2seq")
 
 
 def _steps_seen(model, pairs, seen):
