@@ -74,6 +74,12 @@ def _classifiers():
     vocab = Vocab("the movie was not good bad".split())
     return {"last": classifiers.SequenceClassifier(len(vocab), 4, 3)}, vocab
 
+def _taggers():
+    torch.manual_seed(0)
+    vocab = Vocab("anna smith flew to new york".split(), pad=True)
+    return {"BiLSTM": classifiers.LSTMTagger(len(vocab), len(generated_tasks.TAGS), 4, 3, bidirectional=True)}, vocab
+
+
 
 def _reverser(n_symbols=4):
     torch.manual_seed(0)
@@ -203,6 +209,16 @@ ROWS = {
     "sentiment_stepper: NaN weights": (
         lambda: widgets.sentiment_stepper({"last": _nan(_classifiers()[0]["last"])}, _classifiers()[1], "good"),
         ValueError, r"models\['last'\]'s parameter embed\.weight holds NaN or inf"),
+    # notebook 12
+    "tagging_explorer: one model, not a dict": (
+        lambda: widgets.tagging_explorer(_taggers()[0]["BiLSTM"], _taggers()[1], generated_tasks.TAGS, "anna"),
+        ValueError, r"models must be a dict \{name: trained tagger\} with at least one, got an object of type LSTMTagger"),
+    "tagging_explorer: vocab and tags swapped": (
+        lambda: widgets.tagging_explorer(_taggers()[0], generated_tasks.TAGS, _taggers()[1], "anna"), ValueError,
+        r"tags must be a list of words, got an object of type Vocab; the call is tagging_explorer\(models, vocab, tags, sentence\)"),
+    "tagging_explorer: NaN weights": (
+        lambda: widgets.tagging_explorer({"BiLSTM": _nan(_taggers()[0]["BiLSTM"])}, _taggers()[1], generated_tasks.TAGS,
+                                         "anna"), ValueError, r"models\['BiLSTM'\]'s parameter embed\.weight holds NaN or inf"),
     # notebook 13
     "decoder_explorer: letters the model does not know": (
         lambda: widgets.decoder_explorer(_reverser(), "xyz", n_symbols=4), ValueError,
@@ -257,6 +273,9 @@ NOTES = {
     "sentiment_stepper: an empty review": (
         lambda: _type(widgets.sentiment_stepper(*_classifiers(), "the movie"), "review", "  "),
         "type a few words"),
+    "tagging_explorer: an empty sentence": (
+        lambda: _type(widgets.tagging_explorer(*_taggers(), generated_tasks.TAGS, "anna"), "sentence", " "),
+        "type a sentence"),
     "decoder_explorer: a typo in the letters": (
         lambda: _type(widgets.decoder_explorer(_reverser(), "abc", n_symbols=4, max_len=6), "input", "abz"),
         "type letters a..d (spaces optional); &#x27;abz&#x27; has other characters"),

@@ -513,6 +513,17 @@ def test_prefix_probabilities_at_random_points(trained_classifiers, words):
         assert p.shape == (len(words), 2) and _finite(p) and np.allclose(p.sum(axis=1), 1, atol=1e-5)
 
 
+
+# ---------------------------------------------------------------- notebook 12: tagging
+def test_tagging_explorer_sweep(capsys):
+    from course_utils.data import generated_tasks
+    torch.manual_seed(0)
+    vocab = text.Vocab("anna smith flew to new york".split(), pad=True)
+    models = {name: classifiers.LSTMTagger(len(vocab), len(generated_tasks.TAGS), 4, 3, bidirectional=bi)
+              for name, bi in [("left-to-right", False), ("BiLSTM", True)]}
+    box = widgets.tagging_explorer(models, vocab, generated_tasks.TAGS, "anna smith flew to new york")
+    sweep_extremes(box, capsys, "tagging_explorer")
+
 # ---------------------------------------------------------------- notebook 13: decoding
 @pytest.fixture(scope="module")
 def reverser():

@@ -145,6 +145,24 @@ def test_sentiment_stepper_updates_on_a_new_sentence_and_model():
     assert readout.value != before and "bi:" in readout.value
 
 
+def test_tagging_explorer_marks_ill_formed_tags_and_updates_on_a_new_sentence():
+    import torch
+    from course_utils import classifiers
+    from course_utils.data import generated_tasks, text
+    torch.manual_seed(0)
+    vocab = text.Vocab("anna smith flew to new york".split(), pad=True)
+    model = classifiers.LSTMTagger(len(vocab), len(generated_tasks.TAGS), 4, 3)
+    with torch.no_grad():          # every token scores I-LOC highest: ill-formed from the first word
+        model.fc.bias.copy_(torch.tensor([0.0, 0.0, 0.0, 0.0, 50.0]))
+    box = widgets.tagging_explorer({"always I-LOC": model}, vocab, generated_tasks.TAGS, "anna smith")
+    text_box, readout = box.children[0], box.children[1]
+    assert readout.value == "always I-LOC: LOC <i>anna smith</i> &nbsp;<b>1 ill-formed</b>"
+    text_box.value = "anna smith flew to lisbon"
+    assert readout.value.startswith("always I-LOC: LOC <i>anna smith flew to lisbon</i> &nbsp;<b>1 ill-formed</b>")
+    assert "unknown words: lisbon" in readout.value
+    assert widgets._ill_formed_at(["I-PER", "O", "B-LOC", "I-LOC", "I-PER", "B-PER", "I-PER"]) == [0, 4]
+
+
 def test_decoder_explorer_updates_and_says_what_to_type():
     import torch
     from course_utils import encoder_decoder

@@ -19,6 +19,7 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from IPython.display import HTML, display
 
 from course_utils import embeddings
 from course_utils.checks.arguments import choice, finite_array, finite_number, finite_parameters, int_ids, positive_int
@@ -766,6 +767,63 @@ def sentiment_stepper(models: dict, vocab, sentence: str) -> W.Widget:
 
     _live([box, pick], draw, readout, out)
     return W.VBox([W.HBox([box, pick]), readout, out])
+
+
+def _ill_formed_at(tags) -> list:
+    """Positions of the I-X tags that do not continue a B-X or I-X (an entity that never began)."""
+    return [t for t, (prev, tag) in enumerate(zip(["O", *tags], tags))
+            if tag.startswith("I-") and prev not in ("B-" + tag[2:], tag)]
+
+
+def _tag_row_html(name: str, words, tags) -> str:
+    bad = set(_ill_formed_at(tags))
+    cells = "".join(
+        f'<td style="padding:2px 6px;{"color:#c0392b;font-weight:bold" if t in bad else ""}">'
+        f"{html.escape(w)}<br><small>{html.escape(tag)}{' &#10007;' if t in bad else ''}</small></td>"
+        for t, (w, tag) in enumerate(zip(words, tags)))
+    return f'<tr><th style="text-align:right;padding-right:8px">{html.escape(name)}</th>{cells}</tr>'
+
+
+def tagging_explorer(models: dict, vocab, tags, sentence: str) -> W.Widget:
+    """Type a sentence; see the B-I-O tags every tagger gives it, ill-formed I- tags in red (notebook 12).
+
+    models: ``{name: trained tagger}`` (``classifiers.LSTMTagger`` or a CRF tagger, anything
+    ``classifiers.predict`` decodes); vocab: the ``text.Vocab`` they were trained with; tags: the tag
+    names in id order; sentence: the text to start with (unknown words are listed in the readout).
+    """
+    from course_utils import classifiers
+    from course_utils.data import text
+
+    if not isinstance(models, dict) or not models:
+        raise ValueError(f"models must be a dict {{name: trained tagger}} with at least one, got {_described(models)}")
+    tags = _words("tags", tags, "tagging_explorer(models, vocab, tags, sentence)")
+    for name, model in models.items():
+        _model_fits(f"models[{name!r}]", model, len(vocab), f"vocab has {len(vocab)} words")
+    sentence = _text("sentence", sentence)
+    box = W.Text(value=sentence, description="sentence", layout=W.Layout(width="70%"), continuous_update=False)
+    readout, out = _readout(), _output("160px", scroll=True)
+
+    def draw():
+        words = text.tokenize(box.value, keep_punct=True)
+        if not words:
+            readout.value = "type a sentence"
+            return
+        example = [(vocab.encode(words), np.zeros(len(words), dtype=np.int64))]
+        rows, notes = [], []
+        for name, model in models.items():
+            predicted = [tags[i] for i in classifiers.predict(model, example)[0]]
+            rows.append(_tag_row_html(name, words, predicted))
+            bad = len(_ill_formed_at(predicted))
+            entities = sorted(classifiers.bio_spans(predicted), key=lambda span: span[1])
+            found = ", ".join(f"{kind} <i>{html.escape(' '.join(words[a:b]))}</i>" for kind, a, b in entities)
+            notes.append(f"{html.escape(name)}: {found or 'no entity'}"
+                         + (f" &nbsp;<b>{bad} ill-formed</b>" if bad else ""))
+        unknown = [w for w in words if w not in vocab]
+        readout.value = "<br>".join(notes) + (f"<br>unknown words: {html.escape(', '.join(unknown))}" if unknown else "")
+        display(HTML(f"<table>{''.join(rows)}</table>"))
+
+    _live([box], draw, readout, out)
+    return W.VBox([box, readout, out])
 
 
 def decoder_explorer(model, source: str, n_symbols: int, max_len: int = 30) -> W.Widget:
