@@ -22,6 +22,12 @@ def test_there_are_notebooks_in_course_order():
     assert [n[:2] for n in names] == [f"{i:02d}" for i in range(len(names))], "numbered 00, 01, ... without gaps"
 
 
+
+def test_every_title_carries_its_file_number():
+    for path in NOTEBOOKS:
+        title = "".join(json.loads(path.read_text(encoding="utf-8"))["cells"][0]["source"]).splitlines()[0]
+        assert title.startswith(f"# {path.name[:2]} · "), f"{path.name} opens with {title!r}"
+
 def test_every_notebook_is_listed_and_linked_where_the_course_lists_them():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     start = (ROOT / "notebooks" / "00_start_here.ipynb").read_text(encoding="utf-8")
