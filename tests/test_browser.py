@@ -70,6 +70,7 @@ MOVES = {
     "09_lstm_gru.ipynb": Move("toggle", "source", "trained LSTM", "mean forget gate"),
     "10_char_lm_sampling.ipynb": Move("dropdown", "method", "greedy", "greedy, T ="),
     "11_sequence_classification.ipynb": Move("text", "review", "a dull and boring film", "P(positive)"),
+    "12_sequence_tagging.ipynb": Move("text", "sentence", "tom flew to zzz", "unknown words: zzz"),
     "13_encoder_decoder.ipynb": Move("text", "input", "abc", "n = 3: greedy"),
 }
 
