@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = (0, 1, 2)
 # notebook prefix -> whether its checked experiments depend on the seed
-NOTEBOOKS = {"04": True, "08": True, "09": True, "10": True, "11": True, "12": True, "13": True}
+NOTEBOOKS = {"04": True, "05": True, "08": True, "09": True, "10": True, "11": True, "12": True, "13": True}
 RUN_ONE = """
 import sys
 from pathlib import Path
