@@ -1,5 +1,7 @@
 """Pooled classifiers, a bag-of-embeddings baseline, a BiLSTM tagger and B-I-O entity F1 (notebooks 11 and 12).
 
+The CRF output layer for the tagger is in :mod:`course_utils.crf`; ``train_model`` and ``predict`` serve it too.
+
 Every model takes a padded batch ``ids (batch, time)`` with ``lengths (batch,)``
 (see :mod:`course_utils.padding`) and never lets a pad change its output.
 Id 0 is the pad (its embedding is frozen at zero, ``padding_idx=0``); words come
@@ -155,7 +157,12 @@ def collate(batch, device=None):
 
 
 def batch_loss(model, ids, lengths, y) -> torch.Tensor:
-    """Cross-entropy of a classifier ``(batch,)`` or a tagger ``(batch, time)`` batch, pads masked."""
+    """Cross-entropy of a classifier ``(batch,)`` or a tagger ``(batch, time)`` batch, pads masked.
+
+    A model with its own ``loss(ids, lengths, y)`` (a CRF tagger, :mod:`course_utils.crf`) gives that instead.
+    """
+    if hasattr(model, "loss"):
+        return model.loss(ids, lengths, y)
     scores = model(ids, lengths)
     if y.dim() == 1:
         return nn.functional.cross_entropy(scores, y)
@@ -172,8 +179,8 @@ def train_model(model, data, epochs: int = 5, batch_size: int = 32, lr: float = 
     draws from torch's global generator, which the caller seeds. ``clip``
     (``None``: off) caps the gradient norm; ``on_step(step, history)`` is called
     after every update. Returns ``{"nats": [mean cross-entropy of every update]}``
-    (per example for a classifier, per real token for a tagger); the model is
-    left in eval mode.
+    (per example for a classifier, per real token for a tagger; a model with a
+    ``loss`` method, such as a CRF tagger, records that); the model is left in eval mode.
     """
     from tqdm.auto import tqdm
 
@@ -181,7 +188,9 @@ def train_model(model, data, epochs: int = 5, batch_size: int = 32, lr: float = 
     _check_data(model, data)
     device = device or next(model.parameters()).device
     model.to(device).train()
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    # a model may ask for its own learning rates per group of parameters (a CRF tagger does)
+    opt = torch.optim.Adam(model.parameter_groups(lr) if hasattr(model, "parameter_groups") else model.parameters(),
+                           lr=lr)
     lengths = [len(ids) for ids, _ in data]
     history = {"nats": []}
     bar = tqdm(total=epochs * -(-len(data) // batch_size), desc=desc, disable=not progress)
@@ -223,13 +232,19 @@ def _labels(name: str, y, tagged: bool) -> np.ndarray:
 
 @torch.no_grad()
 def predict(model, data, batch_size: int = 256, device=None) -> list:
-    """Predicted class per example, or predicted tag-id array per example (real tokens only)."""
+    """Predicted class per example, or predicted tag-id array per example (real tokens only).
+
+    A tagger with a ``decode(ids, lengths)`` method (a CRF tagger) gives its best whole sequences (Viterbi).
+    """
     finite_parameters("model", model)
     device = device or next(model.parameters()).device
     model.eval()
     preds = []
     for start in range(0, len(data), batch_size):
         ids, lengths, _ = collate(data[start : start + batch_size], device)
+        if hasattr(model, "decode"):
+            preds += model.decode(ids, lengths)
+            continue
         scores = model(ids, lengths)
         if scores.dim() == 2:
             preds += scores.argmax(-1).tolist()

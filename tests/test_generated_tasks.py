@@ -3,6 +3,7 @@ from collections import Counter
 
 import pytest
 
+from course_utils import classifiers
 from course_utils.data import generated_tasks as T
 
 
@@ -40,7 +41,7 @@ def test_negation_label_by_hand_and_errors():
         T.negation_label("it was".split())
 
 
-@pytest.mark.parametrize("fn", [T.negation_sentiment, T.bio_tagging])
+@pytest.mark.parametrize("fn", [T.negation_sentiment, T.bio_tagging, T.news_tagging])
 def test_counts_must_be_positive(fn):
     with pytest.raises(ValueError, match="n must be an int >= 1"):
         fn(0)
@@ -58,6 +59,27 @@ def test_bio_tagging_tags_are_well_formed_and_ambiguous_names_take_both_types():
             if tag.startswith("B-") and tokens[i] in T.AMBIGUOUS:
                 seen.setdefault(tokens[i], set()).add(tag)
     assert any(kinds == {"B-PER", "B-LOC"} for kinds in seen.values())
+
+
+def test_news_tagging_has_four_types_long_nested_and_adjacent_entities_all_well_formed():
+    data = T.news_tagging(300, seed=2)
+    assert data == T.news_tagging(300, seed=2) and data != T.news_tagging(300, seed=3)
+    spans, adjacent, place_inside_org = [], set(), 0
+    for tokens, tags in data:
+        assert len(tokens) == len(tags) and set(tags) <= set(T.NEWS_TAGS)
+        for i, tag in enumerate(tags):
+            if tag.startswith("I-"):
+                assert i > 0 and tags[i - 1][2:] == tag[2:]  # I-X always continues an X entity
+            if tag.startswith("B-") and i > 0 and tags[i - 1] != "O" and tags[i - 1][2:] != tag[2:]:
+                adjacent.add((tags[i - 1][2:], tag[2:]))  # one entity ends where one of another type begins
+            place_inside_org += tag == "I-ORG" and tokens[i] in {w for p in T.PLACES for w in p.split()}
+        spans += [(kind, end - start) for kind, start, end in classifiers.bio_spans(tags)]
+    assert {kind for kind, _ in spans} == set(T.ENTITY_TYPES)
+    assert max(n for _, n in spans) >= 5 and sum(n >= 3 for _, n in spans) > 0.1 * len(spans)
+    assert {("LOC", "DATE"), ("DATE", "ORG")} <= adjacent
+    assert place_inside_org > 50  # "bank of lisbon": a place word tagged I-ORG
+    assert not {w for p in T.AMBIGUOUS for w in p.split()} & {
+        w for tokens, tags in data for w, t in zip(tokens, tags) if t == "I-ORG"}
 
 
 def test_reversal_pairs_and_symbol_text():

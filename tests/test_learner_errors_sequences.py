@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils import (adding, batching, cells, char_lm, classifiers, clipping, encoder_decoder, exposure,
-                          padding, rnn, sampling, spectra)
+from course_utils import (adding, batching, cells, char_lm, classifiers, clipping, crf, encoder_decoder,
+                          exposure, padding, rnn, sampling, spectra)
 from course_utils.data import generated_tasks
 from course_utils.data.text import Vocab
 
@@ -264,6 +264,16 @@ ROWS = {
     # generated tasks and exposure bias (notebooks 10-13)
     "symbols_to_text: text, not ids": (
         lambda: generated_tasks.symbols_to_text("abc"), ValueError, r"text_to_symbols turns letters into ids"),
+    # the CRF tagger (notebook 12)
+    "CRFTagger: crf_lr_factor 0": (
+        lambda: crf.CRFTagger(10, 5, crf_lr_factor=0), ValueError, r"crf_lr_factor must be a finite number > 0"),
+    "CRFTagger: no tags": (lambda: crf.CRFTagger(10, 0), ValueError, r"n_tags must be an int >= 1, got 0"),
+    "predict: a CRF tagger with NaN weights": (
+        lambda: classifiers.predict(_nan(crf.CRFTagger(10, 5)), [(np.array([1, 2]), np.array([0, 0]))]), ValueError,
+        NAN_WEIGHTS),
+    "train_model: a CRF tagger on tag ids outside its tags": (
+        lambda: classifiers.train_model(crf.CRFTagger(10, 5), [(np.array([1, 2]), np.array([0, 7]))], progress=False),
+        ValueError, r"data\[0\]\[1\] must be class ids in \[0, 5\)"),
     "continue_batch: a list of prompts": (
         lambda: exposure.continue_batch(_char_lm(), [[1, 2]], 3), ValueError,
         r"prompts must be a tensor of ids of shape \(batch, L\), got list"),

@@ -1,4 +1,6 @@
 """Checkers for the exercises of notebooks 11 (classification), 12 (tagging) and 13 (encoder-decoder)."""
+import itertools
+
 import numpy as np
 import torch
 
@@ -92,6 +94,82 @@ def check_bio_spans(fn) -> bool:
             return report(False, "", f"for tags {tags} you returned {sorted(got)}, expected {sorted(want)}. "
                                      "Remember that B- after B- starts a new entity.")
     return report(True, f"bio_spans is right on all {len(cases)} tag sequences.", "")
+
+
+def _all_scores(E, A, start, end) -> np.ndarray:
+    """score(y) of every one of the K^T tag sequences y, by the definition (brute force)."""
+    E, A, start, end = (np.asarray(x, dtype=float) for x in (E, A, start, end))
+    T, K = E.shape
+    scores = []
+    for y in itertools.product(range(K), repeat=T):
+        scores.append(start[y[0]] + E[np.arange(T), y].sum() + A[y[:-1], y[1:]].sum() + end[y[-1]])
+    return np.array(scores)
+
+
+def _forward_with_sum(E, A, start, end, last_too: bool) -> float:
+    """The forward recursion with a plain sum where logsumexp belongs (a typical slip), in the last step too or not."""
+    alpha = start + E[0]
+    for t in range(1, len(E)):
+        alpha = E[t] + (alpha[:, None] + A).sum(0)
+    return float((alpha + end).sum() if last_too else np.logaddexp.reduce(alpha + end))
+
+
+def _log_partition_slips(E, A, start, end) -> list:
+    """``[(value, hint)]``: what typical mistakes in the forward algorithm return on one sentence."""
+    zero, log_Z = np.zeros_like(start), np.logaddexp.reduce(_all_scores(E, A, start, end))
+    return [
+        (_all_scores(E, A, start, end).max(), "you returned the best sequence's score: that is Viterbi's max. "
+         "The forward algorithm adds up ALL sequences: logsumexp over the previous tag i, not max."),
+        *[(_forward_with_sum(E, A, start, end, last_too), "scores are logs: add up exp(scores) with "
+           "torch.logsumexp over the previous tag i, not with a plain sum.") for last_too in (False, True)],
+        (np.logaddexp.reduce(_all_scores(E, np.zeros_like(A), start, end)), "the transition scores are missing: "
+         "alpha_t(j) = E[t, j] + logsumexp_i(alpha_{t-1}(i) + A[i, j])."),
+        (np.logaddexp.reduce(_all_scores(E, A.T, start, end)), "A[i, j] scores tag i FOLLOWED BY tag j: take the "
+         "logsumexp over the first index i (dim=0 of alpha[:, None] + A)."),
+        (np.logaddexp.reduce(_all_scores(E, A, zero, end)), "start[j] is missing: alpha_1(j) = start[j] + E[1, j]."),
+        (np.logaddexp.reduce(_all_scores(E, A, start, zero)), "end[j] is missing: log Z = logsumexp_j(alpha_T(j) + end[j])."),
+        (np.logaddexp.reduce(_all_scores(E, A, zero, zero)), "start[j] and end[j] are missing: "
+         "alpha_1(j) = start[j] + E[1, j] and log Z = logsumexp_j(alpha_T(j) + end[j])."),
+        (np.exp(log_Z), "you returned Z itself: return log Z (it stays in a float's range for long sentences)."),
+    ]
+
+
+def _crf_cases():
+    """Random emissions E (T, K), transitions A (K, K), start and end (K,) for K = 3 tags, T = 1..5 words."""
+    g = torch.Generator().manual_seed(12)
+    cases = []
+    for T in (3, 1, 5, 2):
+        cases.append([torch.randn(*shape, generator=g, dtype=torch.float64) for shape in [(T, 3), (3, 3), (3,), (3,)]])
+    return cases
+
+
+@checker
+def check_log_partition(fn) -> bool:
+    """Notebook 12, exercise 2: ``fn(E (T, K), A (K, K), start (K,), end (K,))`` returns log Z of one sentence."""
+    cases = _crf_cases()
+    for E, A, start, end in cases:
+        ok, got = call_learner(fn, *(x.clone() for x in (E, A, start, end)), name="log_partition")
+        if not ok:
+            return False
+        arrays = [x.numpy() for x in (E, A, start, end)]
+        value, problem = as_number(got, "log Z")
+        if problem:
+            shape = getattr(got, "shape", None)
+            if shape is not None and tuple(shape) == (3,):
+                problem += " One number per sentence: finish with log Z = logsumexp_j(alpha_T(j) + end[j])."
+            return report(False, "", problem)
+        want = float(np.logaddexp.reduce(_all_scores(*arrays)))
+        if np.isclose(value, want, rtol=1e-6, atol=1e-6):
+            continue
+        words = f"On a sentence of T = {len(E)} word{'s' if len(E) > 1 else ''}"
+        for slip, hint in _log_partition_slips(*arrays):
+            if np.isclose(value, slip, rtol=1e-6, atol=1e-6):
+                return report(False, "", f"{words}: {hint}")
+        return report(False, "", f"{words} you returned {value:.6g}, but log Z (the logsumexp of all "
+                                 f"{3 ** len(E)} sequence scores) is {want:.6g}. Check alpha_1 = start + E[0] and "
+                                 "that the loop runs over t = 1 .. T-1 (counting from 0).")
+    return report(True, f"log_partition equals brute force over all 3^T tag sequences on {len(cases)} sentences "
+                        "(T = 1, 2, 3, 5).", "")
 
 
 @checker
