@@ -91,6 +91,11 @@ def _bits_per_char(p):
     return float(np.mean(-np.log2(p)))
 
 
+def _crf_log_partition(E, A, start, end):
+    from course_utils import crf
+    return crf.log_partition(E[None], A, start, end, torch.ones(1, len(E), dtype=torch.bool))[0]
+
+
 def _three_cos_add(E, itos, a, b, c):
     return evaluation.solve_analogy(E, itos, a, b, c)[0][0]
 
@@ -153,6 +158,7 @@ ROWS = {
          "start a string": _spans_with(lambda span: (span[0], str(span[1]), span[2])),
          "start False for 0": _spans_with(lambda span: (span[0], False if span[1] == 0 else span[1], span[2])),
          "a span twice": lambda tags: [*classifiers.bio_spans(tags), *classifiers.bio_spans(tags)]}),
+    "sequences.check_log_partition": Row("function", _crf_log_partition, _number_poisons(_crf_log_partition)),
     "sequences.check_teacher_forcing_batch": Row(
         "function", encoder_decoder.teacher_forcing_batch,
         {**_nan_in_each_part(encoder_decoder.teacher_forcing_batch, (0, 1)),
