@@ -1,4 +1,4 @@
-"""A recurrent regressor for the adding problem and its training loop (notebook 09)."""
+"""A recurrent regressor for the adding problem and its training loop (notebooks 08 and 09)."""
 import torch
 
 from course_utils.checks.arguments import choice, positive_int

@@ -1,6 +1,6 @@
-"""Generated tasks, the same from the same seed (notebooks 09, 11, 12 and 13).
+"""Generated tasks, the same from the same seed (notebooks 08, 09, 11, 12 and 13).
 
-- :func:`adding_problem`: the long-range regression task of notebook 09.
+- :func:`adding_problem`: the long-range regression task of notebooks 08 and 09.
 
 - :func:`negation_sentiment`: short reviews whose label depends on word order
   ("not good" is negative, "not bad at all" is positive); many pairs of
