@@ -1,10 +1,10 @@
-"""The from-scratch LSTM and GRU equal torch's, and the gradient-flow measure behaves as taught."""
+"""The from-scratch LSTM and GRU equal torch's, the gradient-flow measure behaves as taught, and the LSTM variants do what they say."""
 import numpy as np
 import pytest
 import torch
 from torch import nn
 
-from course_utils import cells
+from course_utils import cells, lstm_variants
 
 
 def _pair(kind, D=5, H=4):
@@ -115,3 +115,48 @@ def test_gradient_flow_rejects_bad_arguments():
         cells.state_jacobian_norms("gru", cells.make_layer("gru", 2, 3), torch.zeros(4, 2), gates_see_state=False)
     with pytest.raises(ValueError, match=r"x must be a tensor of shape \(time, 2\)"):
         cells.state_jacobian_norms("lstm", cells.LSTMLayer(2, 3), torch.zeros(1, 4, 2))
+
+
+# ----------------------------------------------------------------- LSTM variants (course_utils.lstm_variants)
+
+def test_step_lstm_with_the_standard_step_equals_torch():
+    ref, _mine = _pair("lstm")
+    layer = lstm_variants.StepLSTM(cells.lstm_step, 5, 4).double().load_from(ref)
+    x = torch.randn(3, 9, 5, dtype=torch.float64)
+    out_ref, (h_ref, c_ref) = ref(x)
+    out, (h_T, c_T) = layer(x)
+    assert torch.allclose(out, out_ref, atol=1e-10) and torch.allclose(c_T, c_ref[0], atol=1e-10)
+    out_ref.sum().backward()
+    out.sum().backward()
+    assert torch.allclose(layer.W_hh.grad, ref.weight_hh_l0.grad, atol=1e-10)
+    tr = layer.trace(x[0])
+    assert np.allclose(tr["h"], out[0].detach().numpy()) and np.allclose(tr["c"][-1], c_T[0].detach().numpy())
+
+
+def test_no_forget_step_is_the_lstm_step_with_the_forget_gate_held_at_one():
+    torch.manual_seed(1)
+    layer = lstm_variants.StepLSTM(lstm_variants.lstm_step_no_forget, 3, 4).double()
+    x = torch.randn(2, 7, 3, dtype=torch.float64)
+    saturated = lstm_variants.StepLSTM(cells.lstm_step, 3, 4).double()
+    saturated.load_state_dict(layer.state_dict())
+    cells.set_forget_bias(saturated, 100.0)         # sigma(100) is 1.0 in float64
+    assert torch.equal(layer(x)[0], saturated(x)[0])
+    tr = layer.trace(x[0])                           # c_t = c_{t-1} + i_t g_t: the cell sums what is written
+    assert np.allclose(tr["c"], np.cumsum(tr["i"] * tr["g"], axis=0))
+
+
+def test_coupled_step_writes_what_it_forgets_and_stays_inside_minus_one_one():
+    torch.manual_seed(2)
+    layer = lstm_variants.StepLSTM(lstm_variants.lstm_step_coupled, 3, 4, forget_bias=3.0).double()
+    x = 5 * torch.randn(200, 3, dtype=torch.float64)
+    tr = layer.trace(x)
+    c_prev = np.vstack([np.zeros((1, 4)), tr["c"][:-1]])
+    assert np.allclose(tr["c"], tr["f"] * c_prev + (1 - tr["f"]) * tr["g"])
+    assert np.abs(tr["c"]).max() < 1
+
+
+def test_step_lstm_refuses_a_step_that_is_not_a_function():
+    with pytest.raises(TypeError, match="step must be a function like cells.lstm_step"):
+        lstm_variants.StepLSTM("coupled", 3, 4)
+    with pytest.raises(ValueError, match=r"x must be a tensor of shape \(batch, time, 3\)"):
+        lstm_variants.StepLSTM(cells.lstm_step, 3, 4)(torch.zeros(2, 5, 7))

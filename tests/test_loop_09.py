@@ -1,10 +1,10 @@
-"""Notebook 09 writes out the adding-problem training loop; it must give the package's numbers."""
+"""Notebook 09 writes out the adding-problem training loop and two LSTM variant steps; they must give the package's numbers."""
 import copy
 
 import pytest
 import torch
 
-from course_utils import adding
+from course_utils import adding, lstm_variants
 from notebook_code import notebook_function
 
 
@@ -22,3 +22,14 @@ def test_notebook_train_adding_equals_the_package(kind, clip):
     assert not model.training and not reference.training
     for (name, p), q in zip(model.named_parameters(), reference.parameters()):
         assert torch.equal(p, q), name
+
+
+@pytest.mark.parametrize("name", ["lstm_step_no_forget", "lstm_step_coupled"])
+def test_notebook_lstm_variants_equal_the_package(name):
+    ours = notebook_function("09_lstm_gru.ipynb", name)
+    torch.manual_seed(0)
+    D, H, B = 3, 4, 5
+    args = (torch.randn(B, D), torch.randn(B, H), torch.randn(B, H), torch.randn(4 * H, D), torch.randn(4 * H, H),
+            torch.randn(4 * H), torch.randn(4 * H))
+    for mine, theirs in zip(ours(*args), getattr(lstm_variants, name)(*args)):
+        assert torch.equal(mine, theirs)
