@@ -115,6 +115,7 @@ class LSTMLayer(_GatedLayer):
     """
     n_gates = 4
     torch_class = nn.LSTM
+    step = staticmethod(lstm_step)  # what ``trace`` runs; ``forward`` fuses the same step for speed
 
     def forward(self, x, state=None):
         self._check_input(x)
@@ -140,12 +141,12 @@ class LSTMLayer(_GatedLayer):
         if not torch.is_tensor(x) or x.dim() != 2:
             raise ValueError(f"x must be a tensor of shape (time, input), got {getattr(x, 'shape', x)!r}")
         self._check_input(x[None])
+        weights = (self.W_ih, self.W_hh, self.b_ih, self.b_hh)
         h = c = x.new_zeros(1, self.hidden_size)
         steps = []
         for x_t in x.unbind(0):
-            weights = (self.W_ih, self.W_hh, self.b_ih, self.b_hh)
             i, f, g, o = lstm_gates(x_t[None], h, *weights)
-            h, c = lstm_step(x_t[None], h, c, *weights)
+            h, c = self.step(x_t[None], h, c, *weights)
             steps.append({"i": i, "f": f, "g": g, "o": o, "c": c, "h": h})
         return {k: torch.cat([s[k] for s in steps]).cpu().numpy() for k in ("i", "f", "g", "o", "c", "h")}
 

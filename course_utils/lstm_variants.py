@@ -59,18 +59,3 @@ class StepLSTM(LSTMLayer):
             h_t, c_t = self.step(x_t, h_t, c_t, self.W_ih, self.W_hh, self.b_ih, self.b_hh)
             outputs.append(h_t)
         return torch.stack(outputs, dim=1), (h_t, c_t)
-
-    @torch.no_grad()
-    def trace(self, x) -> dict:
-        """Gates and states of one sequence x ``(time, input)``: ``{i, f, g, o, c, h}`` each ``(time, H)``."""
-        if not torch.is_tensor(x) or x.dim() != 2:
-            raise ValueError(f"x must be a tensor of shape (time, input), got {getattr(x, 'shape', x)!r}")
-        self._check_input(x[None])
-        weights = (self.W_ih, self.W_hh, self.b_ih, self.b_hh)
-        h = c = x.new_zeros(1, self.hidden_size)
-        steps = []
-        for x_t in x.unbind(0):
-            i, f, g, o = lstm_gates(x_t[None], h, *weights)
-            h, c = self.step(x_t[None], h, c, *weights)
-            steps.append({"i": i, "f": f, "g": g, "o": o, "c": c, "h": h})
-        return {k: torch.cat([s[k] for s in steps]).cpu().numpy() for k in ("i", "f", "g", "o", "c", "h")}

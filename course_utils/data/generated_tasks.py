@@ -139,14 +139,19 @@ def _entity(rng, kind: str) -> list[str]:
 
 def bio_tagging(n: int, seed: int = 0) -> list[tuple[list[str], list[str]]]:
     """``n`` generated sentences ``(tokens, tags)`` with B-I-O tags for persons and places."""
+    return _fill_templates(n, seed, TEMPLATES, ("PER", "LOC"), _entity)
+
+
+def _fill_templates(n: int, seed: int, templates, kinds, entity) -> list[tuple[list[str], list[str]]]:
+    """``n`` sentences from ``templates``: each slot in ``kinds`` becomes ``entity(rng, kind)`` with B-/I- tags."""
     n = positive_int("n", n)
     rng = np.random.default_rng(seed)
     data = []
     for _ in range(n):
         tokens, tags = [], []
-        for slot in rng.choice(TEMPLATES).split():
-            if slot in ("PER", "LOC"):
-                words = _entity(rng, slot)
+        for slot in rng.choice(templates).split():
+            if slot in kinds:
+                words = entity(rng, slot)
                 tokens += words
                 tags += [f"B-{slot}"] + [f"I-{slot}"] * (len(words) - 1)
             else:
@@ -199,21 +204,7 @@ def news_tagging(n: int, seed: int = 0) -> list[tuple[list[str], list[str]]]:
     are named after places and persons ("bank of new york", "lisbon football club",
     "garcia and chen"), and some sentences open with a place and a date side by side.
     """
-    n = positive_int("n", n)
-    rng = np.random.default_rng(seed)
-    data = []
-    for _ in range(n):
-        tokens, tags = [], []
-        for slot in rng.choice(NEWS_TEMPLATES).split():
-            if slot in ENTITY_TYPES:
-                words = _news_entity(rng, slot)
-                tokens += words
-                tags += [f"B-{slot}"] + [f"I-{slot}"] * (len(words) - 1)
-            else:
-                tokens.append(slot)
-                tags.append("O")
-        data.append((tokens, tags))
-    return data
+    return _fill_templates(n, seed, NEWS_TEMPLATES, ENTITY_TYPES, _news_entity)
 
 
 # ---------------------------------------------------------------- seq2seq
