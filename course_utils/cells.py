@@ -117,12 +117,17 @@ class LSTMLayer(_GatedLayer):
     torch_class = nn.LSTM
     step = staticmethod(lstm_step)  # what ``trace`` runs; ``forward`` fuses the same step for speed
 
-    def forward(self, x, state=None):
+    def _start(self, x, state):
+        """The checked input's starting ``(h_0, c_0)``: zeros, or ``state``."""
         self._check_input(x)
         B = x.shape[0]
         h_t, c_t = (x.new_zeros(B, self.hidden_size),) * 2 if state is None else state
         self._check_state("h0", h_t, B)
         self._check_state("c0", c_t, B)
+        return h_t, c_t
+
+    def forward(self, x, state=None):
+        h_t, c_t = self._start(x, state)
         # W_ih x_t + b_ih + b_hh for every t at once, one fused addmm per step (bench/rnn_cells.py)
         x_proj = torch.nn.functional.linear(x, self.W_ih, self.b_ih + self.b_hh)
         W_hh_T = self.W_hh.T

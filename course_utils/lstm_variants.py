@@ -49,11 +49,7 @@ class StepLSTM(LSTMLayer):
         self.step = step
 
     def forward(self, x, state=None):
-        self._check_input(x)
-        B = x.shape[0]
-        h_t, c_t = (x.new_zeros(B, self.hidden_size),) * 2 if state is None else state
-        self._check_state("h0", h_t, B)
-        self._check_state("c0", c_t, B)
+        h_t, c_t = self._start(x, state)
         outputs = []
         for x_t in x.unbind(1):
             h_t, c_t = self.step(x_t, h_t, c_t, self.W_ih, self.W_hh, self.b_ih, self.b_hh)
