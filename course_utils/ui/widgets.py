@@ -19,7 +19,6 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from IPython.display import HTML, display
 
 from course_utils import embeddings
 from course_utils.checks.arguments import choice, finite_array, finite_number, finite_parameters, int_ids, positive_int
@@ -801,12 +800,13 @@ def tagging_explorer(models: dict, vocab, tags, sentence: str) -> W.Widget:
         _model_fits(f"models[{name!r}]", model, len(vocab), f"vocab has {len(vocab)} words")
     sentence = _text("sentence", sentence)
     box = W.Text(value=sentence, description="sentence", layout=W.Layout(width="70%"), continuous_update=False)
-    readout, out = _readout(), _output("160px", scroll=True)
+    # an HTML widget, not an Output area: the table is widget state, so no display message can go astray
+    readout, table = _readout(), W.HTML()
 
     def draw():
         words = text.tokenize(box.value, keep_punct=True)
         if not words:
-            readout.value = "type a sentence"
+            readout.value, table.value = "type a sentence", ""
             return
         example = [(vocab.encode(words), np.zeros(len(words), dtype=np.int64))]
         rows, notes = [], []
@@ -820,10 +820,10 @@ def tagging_explorer(models: dict, vocab, tags, sentence: str) -> W.Widget:
                          + (f" &nbsp;<b>{bad} ill-formed</b>" if bad else ""))
         unknown = [w for w in words if w not in vocab]
         readout.value = "<br>".join(notes) + (f"<br>unknown words: {html.escape(', '.join(unknown))}" if unknown else "")
-        display(HTML(f"<table>{''.join(rows)}</table>"))
+        table.value = f"<table>{''.join(rows)}</table>"
 
-    _live([box], draw, readout, out)
-    return W.VBox([box, readout, out])
+    _live([box], draw, readout)
+    return W.VBox([box, readout, table])
 
 
 def decoder_explorer(model, source: str, n_symbols: int, max_len: int = 30) -> W.Widget:
