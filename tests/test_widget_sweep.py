@@ -34,6 +34,7 @@ from course_utils import (adding, cells, classifiers, clipping, encoder_decoder,
                           spectra, word2vec)
 from course_utils.data import generated_tasks, text
 from course_utils.ui import plots, widgets
+from course_utils.ui.live import LiveFigure
 from course_utils.char_lm import CharLM, CharVocab
 
 
@@ -63,26 +64,35 @@ _FIGURE_TEXTS = []  # the text of every figure drawn since the last assert_clean
 # Rasterizing is most of a figure's cost; sweep_extremes does it for the built widget and the corners only
 # (once a corner is set, not for the intermediate redraws on the way there).
 _RASTERIZE = [True]
-_LAST_FIGURE = [None]  # the figure shown last
+_LAST_FIGURE = [None]  # the picture (a LiveFigure) shown last
+
+
+def _render_and_check(live) -> None:
+    """Rasterize a widget's picture, and check that drawing it over the saved frame (what ``show`` does)
+    gives the same pixels as over a frame drawn afresh: a frame change that ``frame_key`` missed would
+    leave stale ticks or labels on screen."""
+    blitted = live.render().copy()
+    live.frame_changed()
+    assert np.array_equal(blitted, live.render()), "the picture over the saved frame differs from a fresh one"
 
 
 @pytest.fixture(autouse=True)
 def render_figures(monkeypatch):
-    """Draw every figure a widget shows (headless), so errors at render time are caught too."""
+    """Draw every picture a widget shows (headless), so errors at render time are caught too."""
     shown = []
     _LAST_FIGURE[0] = None
 
-    def draw_and_close(fig=None):
-        fig = fig or plt.gcf()
-        fig.set_dpi(30)  # the same drawing code at a fraction of the pixels
+    def show(live):
+        if live.fig.dpi != 30:
+            live.fig.set_dpi(30)  # the same drawing code at a fraction of the pixels
+            live.frame_changed()
         if _RASTERIZE[0]:
-            fig.canvas.draw()
-        shown.append(fig)
-        _LAST_FIGURE[0] = fig
-        _FIGURE_TEXTS.extend(t.get_text() for t in fig.findobj(matplotlib.text.Text))
-        plt.close(fig)
+            _render_and_check(live)
+        shown.append(live)
+        _LAST_FIGURE[0] = live
+        _FIGURE_TEXTS.extend(t.get_text() for t in live.fig.findobj(matplotlib.text.Text) if t.get_visible())
 
-    monkeypatch.setattr(plots, "show", draw_and_close)
+    monkeypatch.setattr(LiveFigure, "show", show)
     yield shown
     plt.close("all")
 
@@ -117,14 +127,16 @@ def extremes(control) -> list:
 
 
 def assert_clean(box, capsys, where: str) -> None:
-    """No traceback printed, no error in the readout, no bare NaN/inf in the readout, the output or a figure."""
+    """No traceback printed, no error in the readout, no bare NaN/inf in the readout, the text panes,
+    what was printed, or a figure."""
     out = capsys.readouterr().out
     shown = readout_of(box).value
+    panes = "\n".join(w.value for w in _walk(box) if isinstance(w, W.HTML) and w is not readout_of(box))
     drawn = "\n".join(_FIGURE_TEXTS)
     _FIGURE_TEXTS.clear()
     assert "Traceback" not in out, f"{where}: a traceback was printed:\n{out[-2000:]}"
     assert "error" not in shown.lower(), f"{where}: the readout shows an error: {shown}"
-    for part, text in (("readout", shown), ("output area", out), ("figure", drawn)):
+    for part, text in (("readout", shown), ("text panes", panes), ("output area", out), ("figure", drawn)):
         assert not bare_nonfinite(text), f"{where}: the {part} shows a bare NaN/inf: {text[-2000:]}"
 
 
@@ -160,7 +172,7 @@ def sweep_extremes(box, capsys, name: str) -> int:
                 for slider in sliders:
                     slider.value = extremes(slider)[end]
                 if _LAST_FIGURE[0] is not None:  # the corner as the learner would see it
-                    _LAST_FIGURE[0].canvas.draw()
+                    _render_and_check(_LAST_FIGURE[0])
                 tried += 1
                 where = ", ".join(f"{c.description}={c.value!r}" for c in controls(box) if not isinstance(c, W.Text))
                 assert_clean(box, capsys, f"{name}: {where}")

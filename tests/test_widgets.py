@@ -20,7 +20,7 @@ def test_a_callback_error_is_shown_in_the_readout_with_its_traceback(capsys):
     def draw():
         readout.value = f"1 / n = {1 / slider.value}"
 
-    widgets._live([slider], draw, readout, widgets._output("50px"))
+    widgets._live([slider], draw, readout, widgets._errors())
     assert readout.value == "1 / n = 1.0"
     slider.value = 0
     assert readout.value == "<b>error:</b> ZeroDivisionError: division by zero"
@@ -99,7 +99,7 @@ def test_rnn_stepper_moves_through_the_sentence():
 
 def test_rnn_stepper_draws_once_when_a_shorter_sentence_pulls_t_back(monkeypatch):
     import torch
-    from course_utils.ui import plots
+    from course_utils.ui.live import LiveFigure
     from course_utils import rnn
     from course_utils.data import text
     torch.manual_seed(0)
@@ -108,7 +108,7 @@ def test_rnn_stepper_draws_once_when_a_shorter_sentence_pulls_t_back(monkeypatch
     sentence, step, readout = box.children[:3]
     step.value = 4
     drawn = []
-    monkeypatch.setattr(plots, "show", drawn.append)
+    monkeypatch.setattr(LiveFigure, "show", lambda live: drawn.append(live))
     sentence.value = "the cat"
     assert step.value == 2 and readout.value.startswith("t = 2: read <b>cat</b>")
     assert len(drawn) == 1, f"{len(drawn)} figures drawn for one change"

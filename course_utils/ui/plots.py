@@ -63,64 +63,37 @@ def bar_compare(ax, labels, values, colors=None, title: str = "", ylabel: str = 
 
 
 def show(fig=None) -> None:
-    """Show a figure and close it, so figures do not pile up in memory."""
+    """Show a figure and close it, so figures do not pile up in memory.
+
+    A figure made outside pyplot (a widget's ``live.LiveFigure``) is displayed as it is.
+    """
     fig = fig or plt.gcf()
+    if fig.canvas.manager is None:
+        from IPython.display import display
+
+        display(fig)
+        return
     plt.show()
     plt.close(fig)
 
 
 # ---------------------------------------------------------------- notebooks 07-08: gradient flow, clipping
-def _pow10_formatter(value, _pos=None) -> str:
-    return f"$10^{{{value:.0f}}}$" if float(value).is_integer() else ""
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def pow10_label(value, _pos=None) -> str:
+    """A tick label for a log10 value: 10 to the power k at whole k (plain text, no mathtext), nothing between."""
+    return "10" + f"{value:.0f}".translate(_SUPERSCRIPT) if float(value).is_integer() else ""
 
 
 def gradient_flow_figure(result: dict):
-    """Left: ``log10 ||dh_T/dh_k||`` against k (a log scale that cannot overflow) with the two
-    predictions; right: the eigenvalues of ``W_hh`` with the unit circle. ``result`` comes from
-    ``spectra.gradient_flow``. Returns the figure (notebook 07)."""
-    import numpy as np
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
+    """The gradient-flow widget's picture for one setting, as a figure (notebook 07): ``result`` comes
+    from ``spectra.gradient_flow``; see ``pictures.GradientFlow``."""
+    from course_utils.ui import pictures
 
-    fig, (ax, ax_eig) = plt.subplots(1, 2, figsize=(10.5, 3.9), gridspec_kw={"width_ratios": [1.6, 1]})
-    k, y = result["k"], result["log10_norm"]
-    finite = np.isfinite(y)
-    ax.plot(k[finite], y[finite], color=COLORS["rnn"], lw=2, label=r"measured $\|\partial h_T/\partial h_k\|$")
-    if result["settings"]["nonlinearity"] == "linear":
-        ax.plot(k, result["log10_eig_prediction"], color=COLORS["neutral"], ls="--",
-                label=r"eigenvalues: radius$^{T-k}$")
-    ax.plot(k, result["log10_bound"], color=COLORS["highlight"], ls=":", lw=2,
-            label=r"bound $(\gamma\,\sigma_1)^{T-k}$")
-    if np.any(~finite):
-        ax.plot(k[~finite], np.full((~finite).sum(), np.nanmin(np.where(finite, y, np.nan)) - 1 if finite.any() else 0),
-                "v", color="black", ms=4, label="exactly 0")
-    top = max(np.max(y[finite]) if finite.any() else 0.0, 1.0)
-    bottom = min(np.min(y[finite]) if finite.any() else 0.0, -1.0)
-    for level, name in [(38.53, "float32 overflows"), (308.25, "float64 overflows")]:
-        if top > level:
-            ax.axhspan(level, top + 5, color=COLORS["onehot"], alpha=0.12)
-            ax.text(k[0], level, f" {name}", va="bottom", fontsize=8, color=COLORS["onehot"])
-    ax.set_ylim(bottom - 2, top + 5)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=7))
-    ax.yaxis.set_major_formatter(FuncFormatter(_pow10_formatter))
-    s = result["settings"]
-    label_axes(ax, f"{s['kind']} $W_{{hh}}$, {s['nonlinearity']}, T = {s['T']}",
-               "k (earlier steps to the left)", r"$\|\partial h_T/\partial h_k\|_2$ (log scale)")
-    ax.legend(fontsize=8, loc="best")
-
-    lam = result["eigenvalues"]
-    theta = np.linspace(0, 2 * np.pi, 200)
-    ax_eig.plot(np.cos(theta), np.sin(theta), color="black", lw=1, label="unit circle")
-    ax_eig.plot(result["sigma_1"] * np.cos(theta), result["sigma_1"] * np.sin(theta), color=COLORS["highlight"],
-                lw=1, ls=":", label=rf"radius $\sigma_1$ = {result['sigma_1']:.2f}")
-    ax_eig.scatter(lam.real, lam.imag, s=10, color=COLORS["dense"], label="eigenvalues", zorder=3)
-    lim = 1.1 * max(1.0, result["sigma_1"])
-    ax_eig.set_xlim(-lim, lim)
-    ax_eig.set_ylim(-lim, lim)
-    ax_eig.set_aspect("equal")
-    label_axes(ax_eig, f"spectral radius {result['spectral_radius']:.2f}", "Re", "Im")
-    ax_eig.legend(fontsize=7, loc="lower left")
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.92, wspace=0.25)  # tight_layout costs ~0.1 s
-    return fig
+    picture = pictures.GradientFlow()
+    picture.draw(result)
+    return picture.live.fig
 
 
 def error_surface_figure(surface: dict, runs: dict, ax=None, annotate: bool = True):
@@ -159,22 +132,6 @@ def error_surface_figure(surface: dict, runs: dict, ax=None, annotate: bool = Tr
     ax.legend(fontsize=8, loc="lower left", frameon=True, facecolor="white", framealpha=0.9)
     return ax
 
-
-def wall_experiment_figure(surface: dict, result: dict):
-    """The error surface with one start's paths with and without clipping, and their losses (notebook 08).
-    ``result`` comes from ``clipping.wall_experiment``. Returns the figure."""
-    fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [1.3, 1]})
-    s = result["settings"]
-    rule = f"{s['clip']} clipping, c = {s['threshold']:g}"
-    runs = {"no clipping": (result["plain"], {"color": COLORS["rnn"], "lw": 1.6}),
-            rule: (result["clipped"], {"color": COLORS["dense"], "lw": 1.6, "ls": "--"})}
-    error_surface_figure(surface, runs, ax=ax)
-    for label, (run, style) in runs.items():
-        ax_loss.semilogy(run["loss"], label=label, **style)
-    label_axes(ax_loss, f"Loss, learning rate {s['lr']:g}", "step", "loss (log scale)")
-    ax_loss.legend(fontsize=8)
-    fig.subplots_adjust(left=0.06, right=0.98, bottom=0.12, top=0.92, wspace=0.25)  # tight_layout costs ~0.5 s
-    return fig
 
 def draw_unrolled_rnn(ax, words, show_outputs: bool = True) -> None:
     """Draw an RNN unrolled over ``words``: x_t -> h_t -> y_hat_t, with h_{t-1} -> h_t (notebook 05).

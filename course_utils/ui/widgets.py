@@ -16,13 +16,12 @@ import html
 import traceback
 
 import ipywidgets as W
-import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
 from course_utils import embeddings
 from course_utils.checks.arguments import choice, finite_array, finite_number, finite_parameters, int_ids, positive_int
-from course_utils.ui import plots
+from course_utils.ui import pictures, plots
 
 _SLIDER_RANGE = "the slider's range"  # the hint of a starting value a slider could not show
 
@@ -34,15 +33,24 @@ def _readout() -> W.HTML:
     return readout
 
 
-def _output(height: str, scroll: bool = False) -> W.Output:
-    """The area a widget draws into; a fixed height keeps the page from jumping as it redraws."""
-    return W.Output(layout=W.Layout(height=height, overflow="auto" if scroll else None))
+def _errors() -> W.Output:
+    """The area under a widget where a failed redraw prints its traceback (empty otherwise)."""
+    return W.Output()
+
+
+def _text_pane(height: str) -> W.HTML:
+    """A scrolling box of text (sampled sentences, generated text), updated in place like a readout."""
+    return W.HTML(layout=W.Layout(height=height, overflow="auto"))
+
+
+def _pre(lines) -> str:
+    return "<pre style='margin:0;white-space:pre-wrap'>" + html.escape("\n".join(lines)) + "</pre>"
 
 
 def _live(controls, draw, readout: W.HTML, out: W.Output | None = None) -> None:
     """Run ``draw()`` now and whenever one of ``controls`` changes.
 
-    ``draw`` sets ``readout.value`` and prints or plots into ``out``. If the first drawing fails, the
+    ``draw`` sets ``readout.value`` and updates the widget's picture or text panes in place. If the first drawing fails, the
     call's arguments are at fault and the error is raised. If a later one fails, the error is shown in
     the readout and its traceback in ``out``, where the learner looks (not lost in a log).
     """
@@ -122,20 +130,6 @@ def widgets_check() -> W.Widget:
     return W.VBox([slider, readout])
 
 
-def _draw_pair(result: dict, word_i: str, word_j: str, itos) -> None:
-    fig, (ax_bar, ax_txt) = plt.subplots(1, 2, figsize=(8, 3), gridspec_kw={"width_ratios": [1, 1.3]})
-    plots.bar_compare(ax_bar, ["one-hot", "embedding"],
-                      [result["onehot_cosine"], result["dense_cosine"]],
-                      colors=[plots.COLORS["onehot"], plots.COLORS["dense"]],
-                      title=f"cosine({word_i}, {word_j})", ylabel="cosine")
-    ax_bar.set_ylim(-1, 1.15)
-    ax_txt.axis("off")
-    lines = [f"nearest to '{word_i}':"] + [f"   {itos[n]}  {c:.2f}" for n, c in result["neighbours_i"]]
-    lines += ["", f"nearest to '{word_j}':"] + [f"   {itos[n]}  {c:.2f}" for n, c in result["neighbours_j"]]
-    ax_txt.text(0, 1, "\n".join(lines), va="top", family="monospace", fontsize=9)
-    plots.show(fig)
-
-
 def word_pair_explorer(itos, E, word_i: str, word_j: str, choices=None) -> W.Widget:
     """Pick two words; see their one-hot cosine (always 0) beside their embedding cosine and neighbours.
 
@@ -157,18 +151,21 @@ def word_pair_explorer(itos, E, word_i: str, word_j: str, choices=None) -> W.Wid
     stoi = {w: i for i, w in enumerate(itos)}
     pick_i = W.Dropdown(options=choices, value=word_i, description="word 1")
     pick_j = W.Dropdown(options=choices, value=word_j, description="word 2")
-    readout, out = _readout(), _output("320px")
+    readout, picture, lists, errors = _readout(), pictures.WordPair(), W.HTML(), _errors()
 
     def draw():
         a, b = pick_i.value, pick_j.value
         result = embeddings.compare_pair(E, stoi[a], stoi[b], k=min(5, len(itos) - 1))
+        picture.update(result, a, b)
+        lines = [f"nearest to '{a}':"] + [f"   {itos[n]}  {c:.2f}" for n, c in result["neighbours_i"]]
+        lines += ["", f"nearest to '{b}':"] + [f"   {itos[n]}  {c:.2f}" for n, c in result["neighbours_j"]]
+        lists.value = _pre(lines)
         readout.value = (f"one-hot cosine <b>{result['onehot_cosine']:.3f}</b> &nbsp;|&nbsp; "
                          f"embedding cosine <b>{result['dense_cosine']:.3f}</b> "
                          f"({html.escape(a)} vs {html.escape(b)})")
-        _draw_pair(result, a, b, itos)
 
-    _live([pick_i, pick_j], draw, readout, out)
-    return W.VBox([W.HBox([pick_i, pick_j]), readout, out])
+    _live([pick_i, pick_j], draw, readout, errors)
+    return W.VBox([W.HBox([pick_i, pick_j]), readout, W.HBox([picture.live.image, lists]), errors])
 
 
 # ---------------------------------------------------------------- notebooks 02 and 03 (word2vec)
@@ -220,20 +217,11 @@ def pair_window_explorer(words, window: int = 2, center: int = 2) -> W.Widget:
     return W.VBox([W.HBox([win, pos]), readout])
 
 
-def _draw_explorer(result: dict) -> None:
-    fig, (ax_txt, ax_pca) = plt.subplots(1, 2, figsize=(9, 3.6), gridspec_kw={"width_ratios": [1, 1.4]})
-    ax_txt.axis("off")
-    nb = result["neighbours"]
-    lines = ["neighbours:"] + ([f"  {w:<14} {c:.2f}" for w, c in nb] if isinstance(nb, list) else [f"  {nb}"])
-    an = result["analogy"]
-    lines += ["", "analogy:"] + ([f"  {w:<14} {c:.2f}" for w, c in an] if isinstance(an, list) else [f"  {an}"])
-    ax_txt.text(0, 1, "\n".join(lines), va="top", family="monospace", fontsize=9)
-    xy = result["pca"]
-    ax_pca.scatter(xy[:, 0], xy[:, 1], color=plots.COLORS["dense"]) if len(xy) else None
-    for (x, y), w in zip(xy, result["pca_words"]):
-        ax_pca.annotate(w, (x, y), fontsize=9, xytext=(3, 3), textcoords="offset points")
-    plots.label_axes(ax_pca, "2-D PCA of the chosen words", "PC 1", "PC 2")
-    plots.show(fig)
+def _ranked(title: str, ranked) -> list:
+    """Lines of a ranked list ``[(word, cosine), ...]``, or of the message that replaces it."""
+    if not isinstance(ranked, list):
+        return [f"{title}:", f"  {ranked}"]
+    return [f"{title}:"] + [f"  {w:<14} {c:.2f}" for w, c in ranked]
 
 
 def embedding_explorer(E, itos, word: str = "france", analogy=("man", "king", "woman"),
@@ -262,7 +250,7 @@ def embedding_explorer(E, itos, word: str = "france", analogy=("man", "king", "w
                            for v, d in zip(analogy, ["a", "is to b", "as c"]))
     words_box = W.Text(value=", ".join(words), description="PCA words", continuous_update=False,
                        layout=W.Layout(width="600px"))
-    readout, out = _readout(), _output("400px")
+    readout, picture, lists, errors = _readout(), pictures.Explorer(), W.HTML(), _errors()
 
     def draw():
         r = evaluation.explore(E, itos, word_box.value, (a_box.value, b_box.value, c_box.value),
@@ -272,15 +260,17 @@ def embedding_explorer(E, itos, word: str = "france", analogy=("man", "king", "w
         typed = [box.value for box in (word_box, a_box, b_box, c_box)]
         missing = [w.strip() or "(an empty box)" for w in typed if w.strip().lower() not in known]
         missing = list(dict.fromkeys(missing + r["missing"]))
+        picture.update(r)
+        lists.value = _pre(_ranked("neighbours", r["neighbours"]) + [""] + _ranked("analogy", r["analogy"]))
         readout.value = (f"nearest to <b>{html.escape(word_box.value)}</b>: {html.escape(best)}"
                          f" &nbsp;|&nbsp; {html.escape(a_box.value)} : {html.escape(b_box.value)}"
                          f" :: {html.escape(c_box.value)} : <b>{html.escape(answer)}</b>"
                          + (f" &nbsp;|&nbsp; not in vocabulary: {html.escape(', '.join(missing))}"
                             if missing else ""))
-        _draw_explorer(r)
 
-    _live([word_box, a_box, b_box, c_box, words_box], draw, readout, out)
-    return W.VBox([word_box, W.HBox([a_box, b_box, c_box]), words_box, readout, out])
+    _live([word_box, a_box, b_box, c_box, words_box], draw, readout, errors)
+    return W.VBox([word_box, W.HBox([a_box, b_box, c_box]), words_box, readout,
+                   W.HBox([lists, picture.live.image]), errors])
 
 
 # ---------------------------------------------------------------- notebooks 04-06 (language models, RNNs, BPTT)
@@ -315,30 +305,16 @@ def ngram_explorer(models: dict, heldout, itos, n: int = 2, k: float = 0.1, seed
                          continuous_update=False)
     pick_k = W.FloatLogSlider(value=k, base=10, min=-4, max=0, step=0.25, description="k",
                               continuous_update=False, readout_format=".4f")
-    readout, out = _readout(), _output("160px", scroll=True)
+    readout, samples, errors = _readout(), _text_pane("160px"), _errors()
 
     def draw():
         result = ngram.ngram_experiment(models, heldout, itos, pick_n.value, pick_k.value, seed=seed)
+        samples.value = _pre(f"sample {i}: {sentence}" for i, sentence in enumerate(result["samples"], start=1))
         readout.value = (f"n = {result['n']}, k = {result['k']:.4g}: held-out perplexity "
                          f"<b>{result['perplexity']:.1f}</b> ({result['bits_per_token']:.2f} bits per token)")
-        for i, sentence in enumerate(result["samples"], start=1):
-            print(f"sample {i}: {sentence}")
 
-    _live([pick_n, pick_k], draw, readout, out)
-    return W.VBox([W.HBox([pick_n, pick_k]), readout, out])
-
-
-def _draw_heat_strip(states, words, t: int) -> None:
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(words) + 1.2))
-    shown = np.full_like(states, np.nan)
-    shown[:t] = states[:t]
-    image = ax.imshow(shown, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
-    ax.set_yticks(range(len(words)), [f"t={i + 1}  {w}" for i, w in enumerate(words)])
-    ax.set_xlabel("hidden unit")
-    ax.set_title(f"h_1 .. h_{t} (rows not yet computed are blank)")
-    ax.grid(False)
-    fig.colorbar(image, ax=ax, fraction=0.03, label="h_t value")
-    plots.show(fig)
+    _live([pick_n, pick_k], draw, readout, errors)
+    return W.VBox([W.HBox([pick_n, pick_k]), readout, samples, errors])
 
 
 def rnn_stepper(model, vocab, sentence: str) -> W.Widget:
@@ -361,7 +337,7 @@ def rnn_stepper(model, vocab, sentence: str) -> W.Widget:
     box = W.Text(value=sentence, description="sentence", layout=W.Layout(width="60%"),
                  continuous_update=False)
     step = W.IntSlider(value=1, min=1, max=max(1, len(text.tokenize(sentence))), description="t")
-    readout, out = _readout(), _output("360px", scroll=True)
+    readout, picture, errors = _readout(), pictures.HeatStrip(), _errors()
     state = {}
 
     def read_sentence():
@@ -384,12 +360,12 @@ def rnn_stepper(model, vocab, sentence: str) -> W.Widget:
         top = np.argsort(probs)[::-1][:3]
         guesses = ", ".join(f"{html.escape(vocab.itos[i])} {probs[i]:.2f}" for i in top)
         empty = "" if text.tokenize(state["sentence"]) else "no words in the box, so the RNN reads &lt;unk&gt;. "
+        picture.update(state["h"], state["words"], t)
         readout.value = (f"{empty}t = {t}: read <b>{html.escape(state['words'][t - 1])}</b>; "
                          f"||h_t|| = <b>{np.linalg.norm(h_t):.3f}</b>; next word guesses: {guesses}")
-        _draw_heat_strip(state["h"], state["words"], t)
 
-    _live([box, step], draw, readout, out)
-    return W.VBox([box, step, readout, out])
+    _live([box, step], draw, readout, errors)
+    return W.VBox([box, step, readout, picture.live.image, errors])
 
 
 def bptt_gradient_explorer(cases: dict, length: int = 20, max_length: int | None = None) -> W.Widget:
@@ -416,25 +392,19 @@ def bptt_gradient_explorer(cases: dict, length: int = 20, max_length: int | None
                  hint="no longer than the shortest sequence in cases")
     positive_int("length", length, minimum=2, maximum=max_length, hint=_SLIDER_RANGE)
     slider = W.IntSlider(value=length, min=2, max=max_length, description="T", continuous_update=False)
-    readout, out = _readout(), _output("330px")
+    readout, picture, errors = _readout(), pictures.GradientReach(list(cases), max_length), _errors()
 
     def draw():
         T = slider.value
-        fig, ax = plt.subplots(figsize=(7, 3.2))
-        parts = []
-        for label, (params, x, targets) in cases.items():
-            norms = rnn.last_step_gradient_norms(params, x[:T], targets[:T])
-            ax.semilogy(np.arange(1, T + 1), norms, marker="o", ms=3, label=label)
-            parts.append(f"{html.escape(label)}: ||dL_T/dh_1|| / ||dL_T/dh_T|| = "
-                         f"<b>{norms[0] / norms[-1]:.2e}</b>")
-        readout.value = f"T = {T}. " + " &nbsp;|&nbsp; ".join(parts)
-        plots.label_axes(ax, "How far back the last loss reaches", "t", "||dL_T / dh_t||")
-        ax.legend()
-        fig.tight_layout()
-        plots.show(fig)
+        norms = {label: rnn.last_step_gradient_norms(params, x[:T], targets[:T])
+                 for label, (params, x, targets) in cases.items()}
+        picture.update(norms)
+        readout.value = f"T = {T}. " + " &nbsp;|&nbsp; ".join(
+            f"{html.escape(label)}: ||dL_T/dh_1|| / ||dL_T/dh_T|| = <b>{n[0] / n[-1]:.2e}</b>"
+            for label, n in norms.items())
 
-    _live([slider], draw, readout, out)
-    return W.VBox([slider, readout, out])
+    _live([slider], draw, readout, errors)
+    return W.VBox([slider, readout, picture.live.image, errors])
 
 
 # ---------------------------------------------------------------- notebooks 07-08: vanishing / exploding
@@ -483,15 +453,15 @@ def gradient_flow_explorer(kind: str = "gaussian", spectral_radius: float = 1.0,
     T_w = W.IntSlider(value=T, min=5, max=200, step=5, description="T (steps)", continuous_update=False, style=style)
     nl_w = W.Dropdown(options=list(spectra.NONLINEARITIES), value=nonlinearity, description="nonlinearity",
                       style=style)
-    readout, out = _readout(), _output("430px")
+    readout, picture, errors = _readout(), pictures.GradientFlow(), _errors()
 
     def draw():
         result = spectra.gradient_flow(kind_w.value, radius_w.value, T_w.value, nl_w.value, n, seed=seed)
+        picture.update(result)
         readout.value = "<b>" + html.escape(gradient_flow_summary(result)) + "</b>"
-        plots.show(plots.gradient_flow_figure(result))
 
-    _live([kind_w, radius_w, T_w, nl_w], draw, readout, out)
-    return W.VBox([W.HBox([kind_w, nl_w]), W.HBox([radius_w, T_w]), readout, out])
+    _live([kind_w, radius_w, T_w, nl_w], draw, readout, errors)
+    return W.VBox([W.HBox([kind_w, nl_w]), W.HBox([radius_w, T_w]), readout, picture.live.image, errors])
 
 
 def wall_clipping_summary(result: dict) -> str:
@@ -524,52 +494,18 @@ def wall_clipping_explorer(start: str = "A", clip: str = "norm", threshold: floa
                            continuous_update=False, style=style, readout_format=".2g")
     lr_w = W.FloatLogSlider(value=lr, base=10, min=-3, max=-1, step=0.1, description="learning rate",
                             continuous_update=False, style=style, readout_format=".2g")
-    readout, out = _readout(), _output("450px")
+    readout, picture, errors = _readout(), pictures.WallClipping(surface), _errors()
 
     def draw():
         result = clipping.wall_experiment(start_w.value, clip_w.value, c_w.value, lr_w.value)
+        picture.update(result)
         readout.value = "<b>" + html.escape(wall_clipping_summary(result)) + "</b>"
-        plots.show(plots.wall_experiment_figure(surface, result))
 
-    _live([start_w, clip_w, c_w, lr_w], draw, readout, out)
-    return W.VBox([W.HBox([start_w, clip_w]), W.HBox([c_w, lr_w]), readout, out])
+    _live([start_w, clip_w, c_w, lr_w], draw, readout, errors)
+    return W.VBox([W.HBox([start_w, clip_w]), W.HBox([c_w, lr_w]), readout, picture.live.image, errors])
 
 
 # ---------------------------------------------------------------- notebook 09 (LSTM and GRU)
-
-def _draw_manual_gates(result, g, f, i, o) -> None:
-    T = len(g)
-    fig, (ax_g, ax_c) = plt.subplots(2, 1, figsize=(7.5, 4.2), sharex=True, gridspec_kw={"height_ratios": [1, 2]})
-    ax_g.bar(range(1, T + 1), g, color=plots.COLORS["highlight"])
-    plots.label_axes(ax_g, f"candidates g_t written with input gate i = {i:.2f}", "", "g_t")
-    ax_c.plot(range(1, T + 1), result["c"], color=plots.COLORS["lstm"], label="cell state c_t")
-    ax_c.plot(range(1, T + 1), result["h"], color=plots.COLORS["gru"], ls="--", label=f"h_t = o tanh(c_t), o = {o:.2f}")
-    plots.label_axes(ax_c, f"c_t = f c_(t-1) + i g_t with f = {f:.2f}", "t", "value")
-    ax_c.legend()
-    plots.show(fig)
-
-
-def _draw_trained_gates(x, trace, units) -> None:
-    T = len(x)
-    t = np.arange(1, T + 1)
-    marks = np.flatnonzero(x[:, 1] > 0) + 1
-    fig, axes = plt.subplots(3, 1, figsize=(7.5, 5.6), sharex=True, gridspec_kw={"height_ratios": [1, 1.3, 1.6]})
-    axes[0].bar(t, x[:, 0], color=[plots.COLORS["highlight"] if k in marks else "#cccccc" for k in t])
-    plots.label_axes(axes[0], "input values (the two marked ones in yellow)", "", "value")
-    for name, style in (("f", "-"), ("i", "--"), ("o", ":")):
-        axes[1].plot(t, trace[name][:, units].mean(axis=1), ls=style, label=f"mean {name}_t")
-    axes[1].set_ylim(0, 1)
-    plots.label_axes(axes[1], f"gates of the {len(units)} units whose c_t moves most", "", "gate value")
-    axes[1].legend(ncol=3, fontsize=8)
-    for u in units:
-        axes[2].plot(t, trace["c"][:, u], lw=1.2, label=f"unit {u}")
-    for k in marks:
-        for ax in axes[1:]:
-            ax.axvline(k, color=plots.COLORS["highlight"], lw=1)
-    plots.label_axes(axes[2], "cell state c_t of those units", "t", "c_t")
-    axes[2].legend(ncol=4, fontsize=7)
-    plots.show(fig)
-
 
 def lstm_gate_explorer(sequences, traces, length: int = 40, f: float = 0.9, i: float = 0.5,
                        o: float = 1.0) -> W.Widget:
@@ -589,8 +525,7 @@ def lstm_gate_explorer(sequences, traces, length: int = 40, f: float = 0.9, i: f
             raise ValueError(f"traces[{j}] must be the dict of cells.LSTMLayer.trace, got {_described(trace)}")
         if len(trace["c"]) != len(x):
             raise ValueError(f"traces[{j}] has {len(trace['c'])} steps but sequences[{j}] has {len(x)}")
-    # 10: the second write (at length // 2) comes after the first (t = 5); 1000: one bar per step,
-    # and 1000 bars take about 1.5 s to draw, again at every move of a gate slider.
+    # 10: the second write (at length // 2) comes after the first (t = 5); 1000: a line per step.
     length = positive_int("length", length, minimum=10, maximum=1000, hint="steps of the manual cell")
     for name, value in {"f": f, "i": i, "o": o}.items():
         finite_number(name, value, minimum=0, maximum=1, hint="a gate value")
@@ -598,31 +533,35 @@ def lstm_gate_explorer(sequences, traces, length: int = 40, f: float = 0.9, i: f
     sliders = {name: W.FloatSlider(value=v, min=0.0, max=1.0, step=0.01, description=f"{name} gate")
                for name, v in (("f", f), ("i", i), ("o", o))}
     pick = W.IntSlider(value=0, min=0, max=len(sequences) - 1, description="sequence")
-    readout, out = _readout(), _output("600px")
+    readout, errors = _readout(), _errors()
     g = np.zeros(length)
     g[4], g[length // 2] = 1.0, -0.5
+    manual = pictures.ManualGates(g)
+    trained = {}  # one picture per sequence length, made when first shown; all share manual's image
 
     def draw():
         if mode.value == "set the gates":
             fv, iv, ov = (sliders[n].value for n in "fio")
             result = cells.cell_state_with_fixed_gates(fv, iv, ov, g)
+            manual.update(result, fv, iv, ov)
             readout.value = (f"f = {fv:.2f}, i = {iv:.2f}, o = {ov:.2f}: c_5 = <b>{result['c'][4]:.3f}</b>, "
                              f"c_{length} = <b>{result['c'][-1]:.3f}</b> "
                              f"(after {length - length // 2 - 1} more steps of forgetting)")
-            _draw_manual_gates(result, g, fv, iv, ov)
         else:
             x, trace = sequences[pick.value], traces[pick.value]
             moves = np.abs(trace["c"][-1] - trace["c"][0]) + trace["c"].std(axis=0)
             units = np.argsort(moves)[::-1][:4]
             marks = np.flatnonzero(x[:, 1] > 0)
+            if len(x) not in trained:
+                trained[len(x)] = pictures.TrainedGates(len(x), image=manual.live.image)
+            trained[len(x)].update(x, trace, units)
             readout.value = (f"sequence {pick.value}: target {x[marks, 0].sum():.3f}; mean forget gate "
                              f"<b>{trace['f'].mean():.3f}</b>; mean input gate at the marked steps "
                              f"<b>{trace['i'][marks].mean():.3f}</b> vs elsewhere "
                              f"{np.delete(trace['i'], marks, axis=0).mean():.3f}")
-            _draw_trained_gates(x, trace, units)
 
-    _live([mode, pick, *sliders.values()], draw, readout, out)
-    return W.VBox([mode, W.HBox(list(sliders.values())), pick, readout, out])
+    _live([mode, pick, *sliders.values()], draw, readout, errors)
+    return W.VBox([mode, W.HBox(list(sliders.values())), pick, readout, manual.live.image, errors])
 
 
 def adding_showdown_explorer(results: dict, train, length: int, lengths) -> W.Widget:
@@ -646,23 +585,24 @@ def adding_showdown_explorer(results: dict, train, length: int, lengths) -> W.Wi
     if length not in results:
         raise ValueError(f"length={length!r} must already be in results (keys {sorted(results)})")
     pick = W.Dropdown(options=lengths, value=length, description="T")
-    readout, out = _readout(), _output("340px")
+    readout, progress = _readout(), _errors()  # the training's progress bars, then (if any) a traceback
+    picture = pictures.AddingCurves(list(results[length]), generated_tasks.ADDING_BASELINE_MSE)
 
     def draw():
         T = pick.value
         if T not in results:
-            print(f"training three models at T = {T} (this takes a minute or two)...")
+            # the readout says so at once (the message leaves before the training starts)
+            readout.value = (f"<b>retraining</b> {', '.join(k.upper() for k in results[length])} at T = {T} "
+                             f"(progress below; the curves appear when all are trained)")
             results[T] = train(T)
-            out.clear_output(wait=True)
+            progress.clear_output()
+        picture.update(results[T], T)
         readout.value = f"T = {T}: final held-out MSE " + " &nbsp;|&nbsp; ".join(
             f"{k.upper()} <b>{r['heldout_mse'][-1]:.4f}</b>" for k, r in results[T].items()) + \
             f" &nbsp;(baseline {generated_tasks.ADDING_BASELINE_MSE:.3f})"
-        fig, ax = plt.subplots(figsize=(7, 3.3))
-        plots.adding_curves(ax, results[T], generated_tasks.ADDING_BASELINE_MSE, T)
-        plots.show(fig)
 
-    _live([pick], draw, readout, out)
-    return W.VBox([pick, readout, out])
+    _live([pick], draw, readout, progress)
+    return W.VBox([pick, readout, picture.live.image, progress])
 
 
 # ---------------------------------------------------------------- notebook 10 (char LM and sampling)
@@ -709,24 +649,20 @@ def sampling_explorer(model, vocab, prompt: str, temperature: float = 1.0, n: in
     k = W.IntSlider(value=min(5, len(vocab)), min=1, max=min(20, len(vocab)), description="k (top-k)",
                     continuous_update=False)
     box = W.Text(value=prompt, description="prompt", layout=W.Layout(width="60%"), continuous_update=False)
-    readout, out = _readout(), _output("420px", scroll=True)
+    readout, picture, sample, errors = _readout(), pictures.NextCharacter(), _text_pane("150px"), _errors()
 
     def draw():
         result = sampling.sampling_experiment(model, vocab, box.value or " ", method.value, temp.value, k.value,
                                               n=n if method.value != "beam" else min(n, _BEAM_CHARS))
+        picture.update(result["chars"], result["probs"], method.value)
+        sample.value = _pre([box.value + result["text"]])
         readout.value = (f"{method.value}, T = {temp.value:.2f}: next-character entropy "
                          f"<b>{result['entropy_bits']:.2f} bits</b>; most likely "
                          f"<b>{html.escape(repr(result['chars'][0]))}</b> ({result['probs'][0]:.2f})"
                          + _sampling_notes(box.value, method.value, n, vocab))
-        fig, ax = plt.subplots(figsize=(7.5, 2.8))
-        ax.bar([repr(c)[1:-1] for c in result["chars"]], result["probs"], color=plots.COLORS["lstm"])
-        ax.set_ylim(0, 1)
-        plots.label_axes(ax, f"next character after the prompt ({method.value})", "character", "probability")
-        plots.show(fig)
-        print(box.value + result["text"])
 
-    _live([method, temp, k, box], draw, readout, out)
-    return W.VBox([W.HBox([method, temp, k]), box, readout, out])
+    _live([method, temp, k, box], draw, readout, errors)
+    return W.VBox([W.HBox([method, temp, k]), box, readout, picture.live.image, sample, errors])
 
 
 # ---------------------------------------------------------------- notebooks 11-13 (sequence tasks, encoder-decoder)
@@ -748,7 +684,7 @@ def sentiment_stepper(models: dict, vocab, sentence: str) -> W.Widget:
     sentence = _text("sentence", sentence)
     box = W.Text(value=sentence, description="review", layout=W.Layout(width="70%"), continuous_update=False)
     pick = W.Dropdown(options=list(models), value=list(models)[0], description="model")
-    readout, out = _readout(), _output("300px")
+    readout, picture, errors = _readout(), pictures.PrefixBars(), _errors()
 
     def draw():
         words = text.tokenize(box.value, keep_punct=True)
@@ -757,15 +693,13 @@ def sentiment_stepper(models: dict, vocab, sentence: str) -> W.Widget:
             return
         probs = classifiers.prefix_probabilities(models[pick.value], vocab.encode(words))[:, 1]
         unknown = [w for w in words if w not in vocab]
+        picture.update(words, probs, title=f"{pick.value}: P(positive) after w_1..w_t")
         readout.value = (f"{html.escape(pick.value)}: P(positive) = <b>{probs[-1]:.3f}</b> "
                          f"({'positive' if probs[-1] >= 0.5 else 'negative'})"
                          + (f" &nbsp; unknown words: {html.escape(', '.join(unknown))}" if unknown else ""))
-        fig, ax = plt.subplots(figsize=(8, 2.8))
-        plots.prefix_probability_bars(ax, words, probs, title=f"{pick.value}: P(positive) after w_1..w_t")
-        plots.show(fig)
 
-    _live([box, pick], draw, readout, out)
-    return W.VBox([W.HBox([box, pick]), readout, out])
+    _live([box, pick], draw, readout, errors)
+    return W.VBox([W.HBox([box, pick]), readout, picture.live.image, errors])
 
 
 def _ill_formed_at(tags) -> list:
@@ -822,8 +756,9 @@ def tagging_explorer(models: dict, vocab, tags, sentence: str) -> W.Widget:
         readout.value = "<br>".join(notes) + (f"<br>unknown words: {html.escape(', '.join(unknown))}" if unknown else "")
         table.value = f"<table>{''.join(rows)}</table>"
 
-    _live([box], draw, readout)
-    return W.VBox([box, readout, table])
+    errors = _errors()
+    _live([box], draw, readout, errors)
+    return W.VBox([box, readout, table, errors])
 
 
 def decoder_explorer(model, source: str, n_symbols: int, max_len: int = 30) -> W.Widget:
@@ -848,22 +783,22 @@ def decoder_explorer(model, source: str, n_symbols: int, max_len: int = 30) -> W
     positive_int("max_len", max_len, maximum=1000, hint="the longest output decoded")
     box = W.Text(value=source, description="input", continuous_update=False)
     beam = W.IntSlider(value=3, min=1, max=10, description="beam size", continuous_update=False)
-    readout, out = _readout(), _output("120px", scroll=True)
+    readout, target, errors = _readout(), W.HTML(), _errors()
 
     def draw():
         try:
             src = generated_tasks.text_to_symbols(box.value, n_symbols)
         except ValueError:
             typed = f"; {html.escape(repr(box.value[:40]))} has other characters" if box.value.strip() else ""
-            readout.value = f"type {letters}{typed}"
+            readout.value, target.value = f"type {letters}{typed}", ""
             return
         rep = encoder_decoder.decode_report(model, src, target=src[::-1], beam_size=beam.value, max_len=max_len)
         mark = {True: "&#10004;", False: "&#10008;"}
+        target.value = f"target: <b>{generated_tasks.symbols_to_text(src[::-1])}</b>"
         readout.value = (f"n = {len(src)}: greedy <b>{generated_tasks.symbols_to_text(rep['greedy'])}</b> "
                          f"{mark[rep['greedy_right']]} (log P {rep['greedy_logp']:.2f}) &nbsp;|&nbsp; "
                          f"beam {beam.value} <b>{generated_tasks.symbols_to_text(rep['beam'])}</b> "
                          f"{mark[rep['beam_right']]} (log P {rep['beam_logp']:.2f})")
-        print("target:", generated_tasks.symbols_to_text(src[::-1]))
 
-    _live([box, beam], draw, readout, out)
-    return W.VBox([W.HBox([box, beam]), readout, out])
+    _live([box, beam], draw, readout, errors)
+    return W.VBox([W.HBox([box, beam]), readout, target, errors])

@@ -1,0 +1,127 @@
+"""A figure that a widget redraws in place: built once, its artists updated, its picture sent to one image.
+
+A widget that made a new figure at every move of a slider would pay for the axes, the ticks, the
+labels and the legend each time, and the page would swap a whole output area. A ``LiveFigure``
+is made once; the widget changes its artists (``line.set_data``, ``image.set_data``,
+``text.set_text``, ``ax.set_ylim``) and calls ``show()``, which sends the new PNG to the same
+``ipywidgets.Image``: the browser replaces the picture's pixels and nothing else on the page moves.
+
+``show()`` draws in two layers (blitting). The *frame* is everything that is not marked with
+``animate``: axes, ticks, labels, legend. The artists marked with ``animate`` are drawn over a
+saved copy of the frame. The frame is drawn again only when it changed: when an axis limit, a
+scale, a tick, a label or any other text of the frame differs from the last picture (``frame_key``),
+or when the widget says so with ``frame_changed()`` after changing a frame artist by other means.
+Text is most of a figure's drawing time, so moves that only change the data skip most of it.
+
+Used without a browser (nbval, ``make html``), the image widget's last PNG is saved with the
+notebook's widget state, and the static site shows it as the widget's picture.
+"""
+import io
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from PIL import Image
+
+PNG_LEVEL = 1  # zlib level 1: a few times faster than the default 6, the file about 10% larger
+
+
+def live_image() -> W.Image:
+    """The image widget a figure is shown in (the browser test and the bench find it by its class)."""
+    image = W.Image(format="png")
+    image.add_class("course-figure")
+    return image
+
+
+class LiveFigure:
+    """One matplotlib figure and the image widget that shows it.
+
+    figsize: (width, height) in inches; image: the widget to show it in (two figures of one widget
+    may share one, e.g. one per mode; default: a new one); ``subplots`` (nrows, ncols, gridspec_kw, sharex, ...) go to
+    ``Figure.subplots``; ``axes`` is what that returns (one Axes or an array). The figure is drawn at
+    the course style's dpi (``figure.dpi``), so it looks like every other figure of the notebook.
+    """
+
+    def __init__(self, figsize, image: W.Image | None = None, **subplots):
+        self.fig = Figure(figsize=figsize)
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.axes = self.fig.subplots(**subplots)
+        for ax in self.fig.axes:
+            # few ticks and no tick marks (the grid shows where they are): text is the slowest thing to draw
+            ax.tick_params(length=0)
+            ax.locator_params(nbins=5)
+        self._image = image
+        self._animated = []
+        self._background, self._key = None, None
+        self.frames_drawn = 0  # how often the frame was drawn (the tests read it)
+
+    @property
+    def image(self) -> W.Image:
+        """The image widget (made at first use, so a figure that is only drawn makes no widget)."""
+        if self._image is None:
+            self._image = live_image()
+        return self._image
+
+    def animate(self, *artists):
+        """Mark ``artists`` as changing at every redraw: drawn over the saved frame. Returns the first."""
+        for artist in artists:
+            artist.set_animated(True)
+            self._animated.append(artist)
+        return artists[0] if artists else None
+
+    def forget(self, *artists):
+        """Remove ``artists`` from the figure (e.g. the bars of a sentence that was replaced)."""
+        for artist in artists:
+            if artist in self._animated:
+                self._animated.remove(artist)
+            artist.remove()
+
+    def frame_changed(self) -> None:
+        """Say that a frame artist changed in a way ``frame_key`` cannot see (its data, its colour)."""
+        self._key = None
+
+    def frame_key(self) -> tuple:
+        """Everything of the frame that a widget usually changes: limits, scales, ticks and every text."""
+        key = [tuple(self.fig.get_size_inches())]
+        for ax in self.fig.axes:
+            key.append((ax.get_visible(), ax.get_position().bounds, ax.get_xlim(), ax.get_ylim(),
+                        ax.get_xscale(), ax.get_yscale(), tuple(ax.get_xticks()), tuple(ax.get_yticks())))
+        key.extend((t.get_text(), t.get_visible(), tuple(np.ravel(t.get_position())))
+                   for t in self.fig.findobj(Text) if not t.get_animated() and t.get_text())
+        return tuple(key)
+
+    def render(self) -> np.ndarray:
+        """Draw the picture (the frame only if it changed) and return its pixels ``(height, width, 4)``."""
+        if self.frame_key() != self._key or self._background is None:
+            self.canvas.draw()  # Axes.draw leaves out animated artists: this is the frame alone
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self._key = self.frame_key()  # after the draw, which places the tick labels
+            self.frames_drawn += 1
+        else:
+            self.canvas.restore_region(self._background)
+        renderer = self.canvas.get_renderer()
+        for artist in sorted(self._animated, key=lambda a: a.get_zorder()):
+            if artist.get_visible() and artist.figure is not None:
+                artist.draw(renderer)
+        return np.asarray(self.canvas.buffer_rgba())
+
+    def show(self) -> None:
+        """Render and send the PNG to the image widget (the page swaps the picture in place)."""
+        pixels = self.render()
+        buffer = io.BytesIO()
+        Image.fromarray(pixels[..., :3]).save(buffer, format="png", compress_level=PNG_LEVEL)
+        self.image.value = buffer.getvalue()
+
+    def full_render(self) -> np.ndarray:
+        """The same picture drawn from scratch, every artist in z-order (what ``render`` must agree with)."""
+        for artist in self._animated:
+            artist.set_animated(False)
+        try:
+            self.canvas.draw()
+            return np.asarray(self.canvas.buffer_rgba()).copy()
+        finally:
+            for artist in self._animated:
+                artist.set_animated(True)
+            self._key = None  # the saved frame is stale now: this draw included the animated artists
