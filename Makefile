@@ -7,7 +7,8 @@ STAMP  := $(VENV)/.installed
 KERNEL := rnn-course
 # Extra arguments for `jupyter lab`, e.g. make lab LAB_ARGS="--no-browser --port 8899"
 LAB_ARGS ?=
-# No news, update checks or PyPI extension searches: the course works offline.
+# No news, update checks or PyPI extension searches: the course works offline. (The news prompt
+# ignores these flags; `make setup` also writes the environment's overrides.json, see course_tools/lab_settings.py.)
 LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
                --LabApp.extension_manager=readonly
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -16,12 +17,13 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml course_tools/lab_settings.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed, found " + sys.version.split()[0])'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (rnn-course)" >/dev/null
+	$(PY) -m course_tools.lab_settings >/dev/null
 	touch $(STAMP)
 
 # Also make the kernel visible to a Jupyter outside .venv (e.g. a JupyterHub).

@@ -10,8 +10,8 @@ copies), then nbconvert renders it to ``<out>/<name>.html``. ``<out>/index.html`
 Offline: MathJax 2 comes from the ``jupyter-server-mathjax`` package and is copied to
 ``<out>/_static/mathjax``; require.js, mermaid and the widget renderer are left out. Widgets
 cannot run without a kernel, so each widget view is replaced by a snapshot of its saved state:
-the controls' values as text, the HTML readouts, and the outputs its Output areas captured
-(figures included), under a note that says it is a snapshot.
+the controls' values as text, the HTML readouts, the last picture of its image widgets, and the
+outputs its Output areas captured, under a note that says it is a snapshot.
 """
 import argparse
 import html
@@ -73,7 +73,7 @@ def executed_notebook(path: Path, fast: bool = False, executed_dir: Path = EXECU
 
 # ---------------------------------------------------------------- widgets -> static snapshots
 _CONTAINERS = {"VBoxModel", "HBoxModel", "BoxModel", "GridBoxModel", "AccordionModel", "TabModel"}
-_PASSIVE = _CONTAINERS | {"HTMLModel", "HTMLMathModel", "LabelModel", "OutputModel",
+_PASSIVE = _CONTAINERS | {"HTMLModel", "HTMLMathModel", "LabelModel", "OutputModel", "ImageModel",
                           "FloatProgressModel", "IntProgressModel"}
 
 
@@ -110,6 +110,10 @@ def _flatten(model_id: str, state: dict, parts: list, kinds: set) -> None:
         parts.append(f"<div>{html.escape(str(s.get('value', '')))}</div>")
     elif name == "OutputModel":
         parts.extend(nbformat.from_dict(o) for o in s.get("outputs", []))
+    elif name == "ImageModel":  # a widget's picture: its bytes are saved base64-encoded beside the state
+        data = next((b["data"] for b in model.get("buffers", []) if b.get("path") == ["value"]), None)
+        if data:
+            parts.append(nbformat.v4.new_output("display_data", data={f"image/{s.get('format', 'png')}": data}))
     elif name in ("FloatProgressModel", "IntProgressModel"):
         parts.append(f"<progress value='{s.get('value', 0)}' max='{s.get('max', 100)}'></progress>")
     elif name == "ButtonModel":

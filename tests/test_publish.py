@@ -44,7 +44,10 @@ def test_the_command_line_ends_a_bad_name_with_one_line(command, tmp_path):
 
 def test_a_widget_becomes_a_snapshot_of_its_saved_state():
     state = {
-        "box": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_drop", "IPY_MODEL_html", "IPY_MODEL_out"]}},
+        "box": {"model_name": "VBoxModel",
+                "state": {"children": ["IPY_MODEL_drop", "IPY_MODEL_html", "IPY_MODEL_pic", "IPY_MODEL_out"]}},
+        "pic": {"model_name": "ImageModel", "state": {"format": "png"},
+                "buffers": [{"path": ["value"], "encoding": "base64", "data": "iVBORpicture"}]},
         "drop": {"model_name": "DropdownModel",
                  "state": {"description": "word", "index": 1, "_options_labels": ["cat", "dog"]}},
         "html": {"model_name": "HTMLModel", "state": {"value": "cosine <b>0.5</b>"}},
@@ -58,9 +61,10 @@ def test_a_widget_becomes_a_snapshot_of_its_saved_state():
     nb.cells = [cell]
     nb.metadata["widgets"] = {site.WIDGET_STATE: {"state": state}}
     assert site.snapshot_widgets(nb) == 1
-    html_out, image_out = cell.outputs
+    html_out, picture_out, image_out = cell.outputs
     text = html_out["data"]["text/html"]
     assert "Snapshot" in text and "word: <b>dog</b>" in text and "cosine <b>0.5</b>" in text
+    assert picture_out["data"]["image/png"] == "iVBORpicture"  # the image widget's last picture
     assert image_out["data"]["image/png"] == "iVBOR"
     assert "widgets" not in nb.metadata
 
@@ -123,6 +127,8 @@ def test_plots_and_widget_snapshots_are_in_the_pages(built):
     page = (built["out"] / "01_one_hot_vs_embeddings.html").read_text(encoding="utf-8")
     assert page.count('src="data:image/png;base64,') >= 2
     assert site.SNAPSHOT_NOTE in page and "embedding cosine" in page
+    note = page.index(site.SNAPSHOT_NOTE)  # the widget's picture comes after its note, before its lists
+    assert note < page.index('src="data:image/png;base64,', note) < page.index("nearest to &#x27;january&#x27;", note)
     assert "application/vnd.jupyter.widget-view+json" not in page
     deck = built["slides"][1].read_text(encoding="utf-8")
     assert deck.count("<section") >= 10 and 'src="data:image/png;base64,' in deck
