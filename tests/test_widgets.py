@@ -199,15 +199,23 @@ def test_lstm_gate_explorer_reacts_to_gates_and_mode():
     assert readout.value != shown
 
 
-def test_adding_showdown_explorer_trains_a_new_length():
+def test_adding_showdown_explorer_says_it_retrains_then_shows_the_new_length():
     from course_utils import adding
-    train = lambda T: {k: adding.train_adding(adding.AddingModel(k), T, steps=3, eval_every=1, progress=False)
-                       for k in ("rnn", "lstm")}
+    seen_while_training = []
+
+    def train(T):
+        if seen_while_training is not None and T == 6:
+            seen_while_training.append(readout.value)  # what the learner sees while the models train
+        return {k: adding.train_adding(adding.AddingModel(k), T, steps=3, eval_every=1, progress=False)
+                for k in ("rnn", "lstm")}
+
     results = {5: train(5)}
     box = widgets.adding_showdown_explorer(results, train, 5, lengths=[5, 6])
-    pick, readout = box.children[0], box.children[1]
+    pick, readout = box.children[0].children[0], box.children[1]
     before = readout.value
     pick.value = 6
+    assert seen_while_training == ["<b>retraining</b> RNN, LSTM at T = 6 (progress below; the curves appear "
+                                   "when all are trained)"]
     assert 6 in results and readout.value != before and "T = 6" in readout.value
 
 

@@ -602,7 +602,9 @@ def adding_showdown_explorer(results: dict, train, length: int, lengths) -> W.Wi
             f" &nbsp;(baseline {generated_tasks.ADDING_BASELINE_MSE:.3f})"
 
     _live([pick], draw, readout, progress)
-    return W.VBox([pick, readout, picture.live.image, progress])
+    note = W.HTML("<i>A T not trained yet is trained when you choose it: three models, each with a progress "
+                  "bar; the picture changes when all three are done.</i>")
+    return W.VBox([W.HBox([pick, note]), readout, picture.live.image, progress])
 
 
 # ---------------------------------------------------------------- notebook 10 (char LM and sampling)
