@@ -61,3 +61,15 @@ def test_a_figure_that_is_only_drawn_makes_no_widget():
     live, _line = _line_figure()
     live.render()
     assert live._image is None
+
+
+def test_when_one_axes_changes_only_it_is_drawn_again_and_the_picture_is_the_same():
+    live = LiveFigure((6, 3), ncols=2)
+    left, right = live.axes
+    lines = [live.animate(ax.plot([0.2, 0.5, 0.8], [0.2, 0.8, 0.2])[0]) for ax in (left, right)]
+    live.render()
+    right.set_ylim(-1, 2)  # the right axes' ticks change, the left axes' stay
+    lines[1].set_ydata([0.5, -0.5, 1.5])
+    partial = live.render().copy()
+    live.frame_changed()
+    assert np.array_equal(partial, live.render()), "the right axes redrawn alone differs from a full frame"

@@ -23,6 +23,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 from PIL import Image
 
 PNG_LEVEL = 1  # zlib level 1: a few times faster than the default 6, the file about 10% larger
@@ -54,7 +55,8 @@ class LiveFigure:
             ax.locator_params(nbins=5)
         self._image = image
         self._animated = []
-        self._background, self._key = None, None
+        self._background, self._keys, self._boxes = None, None, {}
+        self._blank, self._blank_size = None, None
         self.frames_drawn = 0  # how often the frame was drawn (the tests read it)
 
     @property
@@ -80,32 +82,89 @@ class LiveFigure:
 
     def frame_changed(self) -> None:
         """Say that a frame artist changed in a way ``frame_key`` cannot see (its data, its colour)."""
-        self._key = None
+        self._keys = None
 
-    def frame_key(self) -> tuple:
-        """Everything of the frame that a widget usually changes: limits, scales, ticks and every text."""
-        key = [tuple(self.fig.get_size_inches())]
-        for ax in self.fig.axes:
-            key.append((ax.get_visible(), ax.get_position().bounds, ax.get_xlim(), ax.get_ylim(),
-                        ax.get_xscale(), ax.get_yscale(), tuple(ax.get_xticks()), tuple(ax.get_yticks())))
-        key.extend((t.get_text(), t.get_visible(), tuple(np.ravel(t.get_position())))
-                   for t in self.fig.findobj(Text) if not t.get_animated() and t.get_text())
-        return tuple(key)
+    def frame_key(self, ax=None) -> tuple:
+        """What a widget usually changes in the frame of ``ax`` (of the figure's own texts when ``None``):
+        size, limits, scales, ticks and every text that is not animated."""
+        if ax is None:
+            return (tuple(self.fig.get_size_inches()), tuple(self.fig.axes),
+                    tuple(t.get_text() for t in self.fig.texts if not t.get_animated()))
+        return ((ax.get_visible(), ax.get_position().bounds, ax.get_xlim(), ax.get_ylim(), ax.get_xscale(),
+                 ax.get_yscale(), tuple(ax.get_xticks()), tuple(ax.get_yticks())),
+                tuple((t.get_text(), t.get_visible(), tuple(np.ravel(t.get_position())))
+                      for t in ax.findobj(Text) if not t.get_animated() and t.get_text()))
+
+    def _frame_keys(self) -> dict:
+        return {None: self.frame_key(), **{ax: self.frame_key(ax) for ax in self.fig.axes}}
 
     def render(self) -> np.ndarray:
-        """Draw the picture (the frame only if it changed) and return its pixels ``(height, width, 4)``."""
-        if self.frame_key() != self._key or self._background is None:
-            self.canvas.draw()  # Axes.draw leaves out animated artists: this is the frame alone
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-            self._key = self.frame_key()  # after the draw, which places the tick labels
-            self.frames_drawn += 1
+        """Draw the picture and return its pixels ``(height, width, 4)``: the frame (all of it, or only the
+        axes whose frame changed), then the animated artists over it."""
+        keys = self._frame_keys()
+        if self._keys is None or keys[None] != self._keys[None]:
+            self._draw_frame()
         else:
-            self.canvas.restore_region(self._background)
+            changed = [ax for ax in self.fig.axes if keys[ax] != self._keys[ax]]
+            if changed:
+                self._redraw_axes(changed)
+            else:
+                self.canvas.restore_region(self._background)
         renderer = self.canvas.get_renderer()
         for artist in sorted(self._animated, key=lambda a: a.get_zorder()):
             if artist.get_visible() and artist.figure is not None:
                 artist.draw(renderer)
         return np.asarray(self.canvas.buffer_rgba())
+
+    def _draw_frame(self) -> None:
+        """Draw the whole frame (Axes.draw leaves out animated artists) and save it, and a blank figure."""
+        if self._blank is None or self._blank_size != tuple(self.fig.bbox.size):
+            self.canvas.get_renderer().clear()
+            self.fig.patch.draw(self.canvas.get_renderer())
+            self._blank, self._blank_size = self.canvas.copy_from_bbox(self.fig.bbox), tuple(self.fig.bbox.size)
+        self.canvas.draw()
+        self._saved()
+        self.frames_drawn += 1
+
+    def _saved(self, boxes: dict | None = None) -> None:
+        """Keep the frame just drawn: its pixels, its keys (after the draw, which places the tick labels)
+        and where each axes drew (``boxes``, if already known)."""
+        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        self._keys = self._frame_keys()
+        renderer = self.canvas.get_renderer()
+        self._boxes = boxes or {ax: ax.get_tightbbox(renderer) for ax in self.fig.axes}
+
+    def _redraw_axes(self, changed) -> None:
+        """Draw again only the axes in ``changed``, and any axes whose area touches theirs.
+
+        The area they covered before and cover now is cleared to the blank figure and each of those axes
+        drawn whole, so no pixel is drawn twice: the result is the frame a full draw would give."""
+        renderer = self.canvas.get_renderer()
+        self.canvas.restore_region(self._background)
+        # an axes whose frame key did not change covers what it covered (bounding boxes are slow to get)
+        now = {ax: ax.get_tightbbox(renderer) if ax in changed else self._boxes[ax] for ax in self.fig.axes}
+        redraw = set(changed)
+        while True:
+            area = Bbox.union([box for ax in redraw for box in (self._boxes[ax], now[ax])])
+            area = Bbox.from_extents(area.x0 - 3, area.y0 - 3, area.x1 + 3, area.y1 + 3)  # antialiased edges
+            touching = {ax for ax in self.fig.axes if ax not in redraw
+                        and (self._boxes[ax].overlaps(area) or now[ax].overlaps(area))}
+            if not touching:
+                break
+            redraw |= touching
+        if len(redraw) == len(self.fig.axes):
+            self._draw_frame()
+            return
+        height = self.fig.bbox.height  # regions count rows from the top
+        x0, x1 = max(0, int(area.x0)), min(int(self.fig.bbox.width), int(np.ceil(area.x1)))
+        top, bottom = max(0, int(height - area.y1)), min(int(height), int(np.ceil(height - area.y0)))
+        # bbox: the rectangle, rows from the top; xy: where the region's own corner goes (it starts at 0, 0)
+        self.canvas.restore_region(self._blank, bbox=(x0, top, x1, bottom), xy=(0, 0))
+        for ax in self.fig.axes:  # in the figure's order, as a full draw does
+            if ax in redraw:
+                ax.draw(renderer)
+        self._saved(now)
+        self.frames_drawn += 1
 
     def show(self) -> None:
         """Render and send the PNG to the image widget (the page swaps the picture in place)."""
@@ -124,4 +183,4 @@ class LiveFigure:
         finally:
             for artist in self._animated:
                 artist.set_animated(True)
-            self._key = None  # the saved frame is stale now: this draw included the animated artists
+            self._keys = None  # the saved frame is stale now: this draw included the animated artists

@@ -2,7 +2,8 @@
 
 A picture's ``__init__`` draws what stays (axes, labels, legend) and marks with ``animate`` what
 moves (lines, bars, images, the texts that carry numbers); ``update(...)`` changes those artists and
-calls ``show()``. Axis limits that follow the data are rounded (``_decade_limits``), so that small
+calls ``show()``. Legends have a fixed place (never ``loc="best"``, which follows the data and so
+would leave the saved frame out of date). Axis limits that follow the data are rounded (``_decade_limits``), so that small
 moves keep the frame and only the data are drawn again (see ``live.LiveFigure``).
 """
 import math
@@ -163,8 +164,8 @@ class GradientReach:
         _log_y(ax)
         ax.set_xlim(0.5, max_length + 0.5)
         plots.label_axes(ax, "How far back the last loss reaches", "t", "||dL_T / dh_t||")
-        ax.legend(handles=list(self.lines.values()))
-        self.live.fig.subplots_adjust(left=0.13, right=0.97, bottom=0.15, top=0.9)
+        ax.legend(handles=list(self.lines.values()), loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        self.live.fig.subplots_adjust(left=0.13, right=0.78, bottom=0.15, top=0.9)
 
     def update(self, norms: dict) -> None:
         for label, values in norms.items():
@@ -286,8 +287,7 @@ class WallClipping:
         plots.label_axes(ax, "One-unit RNN: loss surface and gradient descent", "w", "b")
         ax.legend(fontsize=8, loc="lower left", frameon=True, facecolor="white", framealpha=0.9)
         _log_y(ax_loss)
-        plots.label_axes(ax_loss, " ", "step", "loss (log scale)")
-        ax_loss.legend(fontsize=8)
+        plots.label_axes(ax_loss, " ", "step", "loss (log scale)")  # the surface's legend names both lines
         self.loss_title = live.animate(ax_loss.title)
         self.loss_title.set_fontsize(10)
         live.fig.subplots_adjust(left=0.06, right=0.98, bottom=0.12, top=0.92, wspace=0.25)
@@ -366,8 +366,8 @@ class TrainedGates:
         plots.label_axes(ax_x, "input values (the two marked ones in yellow)", "", "value")
         self.gates = {name: live.animate(ax_gates.plot(t, np.zeros(T), ls=style, label=f"mean {name}_t")[0])
                       for name, style in (("f", "-"), ("i", "--"), ("o", ":"))}
-        ax_gates.set_ylim(0, 1)
-        ax_gates.legend(ncol=3, fontsize=8)
+        ax_gates.set_ylim(0, 1.4)  # gates are at most 1: the legend sits above them
+        ax_gates.legend(ncol=3, fontsize=8, loc="upper center")
         self.gates_title = live.animate(ax_gates.title)
         ax_gates.set_ylabel("gate value")
         self.cells = [live.animate(ax_c.plot(t, np.zeros(T), lw=1.2)[0]) for _ in range(n_units)]
@@ -388,9 +388,10 @@ class TrainedGates:
         for line, u in zip(self.cells, units):
             line.set_ydata(trace["c"][:, u])
             line.set_label(f"unit {u}")
-        ax_c.legend(handles=self.cells, ncol=4, fontsize=7)
+        ax_c.legend(handles=self.cells, ncol=4, fontsize=7, loc="upper center")
         values = trace["c"][:, units]
-        ax_c.set_ylim(*_rounded_limits(values.min() - 0.1, values.max() + 0.1, 0.5))
+        low, high = _rounded_limits(values.min() - 0.1, values.max() + 0.1, 0.5)
+        ax_c.set_ylim(low, high + 0.4 * (high - low))  # room for the legend above the lines
         for line, k in zip(self.marks, list(marks[:2]) * 2):
             line.set_xdata([k, k])
         self.live.show()
