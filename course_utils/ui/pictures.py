@@ -157,12 +157,11 @@ class HeatStrip:
 class GradientReach:
     """``||dL_T/dh_t||`` against t on a log axis, one line per RNN."""
 
-    def __init__(self, labels, max_length: int):
+    def __init__(self, labels):
         self.live = LiveFigure((7, 3.2))
         ax = self.ax = self.live.axes
         self.lines = {label: self.live.animate(ax.plot([], [], marker="o", ms=3, label=label)[0]) for label in labels}
         _log_y(ax)
-        ax.set_xlim(0.5, max_length + 0.5)
         plots.label_axes(ax, "How far back the last loss reaches", "t", "||dL_T / dh_t||")
         ax.legend(handles=list(self.lines.values()), loc="upper left", bbox_to_anchor=(1.01, 1.0))
         self.live.fig.subplots_adjust(left=0.13, right=0.78, bottom=0.15, top=0.9)
@@ -170,6 +169,7 @@ class GradientReach:
     def update(self, norms: dict) -> None:
         for label, values in norms.items():
             self.lines[label].set_data(np.arange(1, len(values) + 1), values)
+        self.ax.set_xlim(0.5, max(len(v) for v in norms.values()) + 0.5)
         self.ax.set_ylim(*_decade_limits(np.concatenate([np.asarray(v, float) for v in norms.values()])))
         self.live.show()
 
@@ -442,7 +442,7 @@ class NextCharacter:
         self.live.fig.subplots_adjust(left=0.1, right=0.98, bottom=0.2, top=0.88)
 
     def update(self, chars, probs, method: str) -> None:
-        labels = [repr(c)[1:-1] for c in chars]
+        labels = ["␣" if c == " " else repr(c)[1:-1] for c in chars]  # a space gets a visible mark
         self.ax.set_xticks(range(len(labels)), labels)
         for j, bar in enumerate(self.bars):
             bar.set_height(probs[j] if j < len(probs) else 0.0)
