@@ -12,11 +12,14 @@ widgets through the settings of ``SWEEPS`` (repeated so that every widget gets a
   the widget shows a picture (an ``img``: an Output area's figure or an ``ipywidgets.Image``), until
   that picture is a new one; then ``img.decode()`` and one ``requestAnimationFrame``.
 
-Latency = t1 - t0. A move whose readout (or picture) does not change within ``MOVE_TIMEOUT_MS`` is
-a failure, counted and kept with what the page showed. Then, in the same kernel (a jupyter_client
-joined through the connection file in the lab's scratch runtime folder), the same sweep is made
-in Python: ``control.value = v`` on the live control, timed with ``time.perf_counter``; the
-widget's observers run synchronously, so that is its whole callback (compute, redraw, messages).
+Latency = t1 - t0. A control that changes only the readout, or only the picture, is named in its
+sweep's ``updates``, and its moves wait for that alone. A move whose readout (or picture) does not
+change within ``MOVE_TIMEOUT_MS`` is a failure, counted and kept with what the page showed.
+
+Then, in the same kernel (a jupyter_client joined through the connection file in the lab's scratch
+runtime folder), the same sweep is made in Python: ``control.value = v`` on the live control, timed
+with ``time.perf_counter``; the widget's observers run synchronously, so that is its whole callback
+(compute, redraw, messages).
 
 The adding-problem widget of notebook 09 RETRAINS three models when it is given a new T: those moves
 are timed apart (time to the first visible sign of work, and to the result) and are not counted in
@@ -41,7 +44,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,15 +62,19 @@ THREADS = {"COURSE_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS"
 
 @dataclass(frozen=True)
 class Sweep:
-    """One widget's settings, in order; every move changes the readout, and the last ones lead back to
-    the notebook's starting values, so the sweep can be repeated. The first move's control finds
-    the widget on the page.
+    """One widget's settings, in order; every move changes what the page shows, and the last ones lead
+    back to the notebook's starting values, so the sweep can be repeated. The first move's control
+    finds the widget on the page.
 
     retrain: moves that make the widget train models (new values), timed apart, once each;
-    ``moves`` are then the non-retraining ones (values it has already trained)."""
+    ``moves`` are then the non-retraining ones (values it has already trained).
+    updates: ``{control label: "readout" or "picture"}`` for the controls whose moves change only
+    that (the picture stays the same, or the readout may); a move of any other control changes both.
+    """
     widget: str
     moves: tuple
     retrain: tuple = ()
+    updates: dict = field(default_factory=dict)
 
 
 def _m(kind, label, *values):
@@ -85,9 +92,14 @@ SWEEPS = {
         Move("slider", "window", "1"), Move("slider", "center at", "5"), Move("slider", "window", "3"),
         Move("slider", "center at", "0"), Move("slider", "window", "6"), Move("slider", "center at", "8"),
         Move("slider", "window", "2"), Move("slider", "center at", "3")))],
+    # the picture is a PCA of the "PCA words" only: the other boxes change the readout and the lists
     "03_word2vec_at_scale.ipynb": [Sweep("embedding_explorer", (
-        Move("text", "word", "germany"), Move("text", "word", "italy"), Move("text", "as c", "germany"),
-        Move("text", "word", "spain"), Move("text", "as c", "berlin"), Move("text", "word", "france")))],
+        Move("text", "word", "germany"), Move("text", "PCA words", "france, paris, germany, italy, rome"),
+        Move("text", "word", "italy"), Move("text", "as c", "germany"), Move("text", "word", "spain"),
+        Move("text", "PCA words", "france, paris, germany, berlin, italy, rome, spain, madrid"),
+        Move("text", "as c", "berlin"), Move("text", "word", "france")),
+        updates={"word": "readout", "a": "readout", "is to b": "readout", "as c": "readout",
+                 "PCA words": "picture"})],
     "04_language_models.ipynb": [Sweep("ngram_explorer", (
         Move("slider", "n", "3"), Move("slider", "k", "1"), Move("slider", "n", "1"), Move("slider", "k", "0.001"),
         Move("slider", "n", "4"), Move("slider", "k", "0.01"), Move("slider", "n", "2"), Move("slider", "k", "0.1")))],
@@ -146,7 +158,7 @@ SWEEPS = {
 
 # Armed before a move: resolves (window.__courseLatency) with what the page saw and when.
 ARM_JS = r"""
-([widget, trigger, expect, timeoutMs]) => {
+([widget, trigger, expect, timeoutMs, wants]) => {
   const readoutText = () => { const r = widget.querySelector('.course-readout'); return r ? r.innerText : null; };
   const outputText = () => [...widget.querySelectorAll('.widget-output')].map(o => o.innerText).join('\n');
   const firstImg = () => widget.querySelector('img');
@@ -154,6 +166,9 @@ ARM_JS = r"""
   const img0 = firstImg();
   const before = {readout: readoutText(), output: outputText(), img: img0,
                   src: img0 ? img0.getAttribute('src') : null, progress: progress()};
+  // wants: 'both', 'readout' (the picture may stay) or 'picture' (the readout may stay)
+  const needPicture = before.img !== null && wants !== 'readout';
+  const needReadout = wants !== 'picture' || !needPicture;
   const s = {t0: null, tSign: null, signWhat: null, tSeen: null, t1: null, event: null};
   const types = ['change', 'input', 'keydown', 'click'];
   const imgChanged = () => { const img = firstImg();
@@ -177,17 +192,17 @@ ARM_JS = r"""
     const since = t => (t === null || s.t0 === null) ? null : t - s.t0;
     resolve({ok, reason, event: s.event, latency_ms: since(s.t1), seen_ms: since(s.tSeen),
              sign_ms: since(s.tSign), first_sign: s.signWhat, readout_before: before.readout, readout: readoutText(),
-             readout_changed: readoutText() !== before.readout, had_img: before.img !== null,
+             readout_changed: readoutText() !== before.readout, had_img: before.img !== null, waited_for: wants,
              img_changed: before.img !== null && imgChanged()});
   };
   const check = () => {
     if (s.t0 === null || finished || waiting) return;
     if (s.tSign === null) { const what = sign(); if (what) { s.tSign = performance.now(); s.signWhat = what; } }
-    if (!readoutDone() || (before.img !== null && !imgChanged())) return;
+    if ((needReadout && !readoutDone()) || (needPicture && !imgChanged())) return;
     waiting = true;
     s.tSeen = performance.now();
     const img = firstImg();
-    const decoded = (before.img !== null && img) ? img.decode().catch(() => null) : Promise.resolve();
+    const decoded = (needPicture && img) ? img.decode().catch(() => null) : Promise.resolve();
     decoded.then(() => requestAnimationFrame(() => { s.t1 = performance.now(); finish(true, null); }));
   };
   observer = new MutationObserver(check);
@@ -195,9 +210,9 @@ ARM_JS = r"""
                             attributeFilter: ['src', 'class', 'style', 'value']});
   types.forEach(t => widget.addEventListener(t, onEvent, true));
   const why = () => s.t0 === null ? 'no control event seen'
-    : readoutText() === before.readout ? 'the readout did not change'
-    : !readoutDone() ? 'the readout changed but does not say ' + JSON.stringify(expect)
-    : 'the readout changed but the picture did not';
+    : needReadout && readoutText() === before.readout ? 'the readout did not change'
+    : needReadout && !readoutDone() ? 'the readout changed but does not say ' + JSON.stringify(expect)
+    : needReadout ? 'the readout changed but the picture did not' : 'the picture did not change';
   timer = setTimeout(() => finish(false, why() + ` within ${timeoutMs} ms`), timeoutMs);
   window.__courseLatency = done;
   window.__courseLatencyCancel = (reason) => finish(false, reason);
@@ -255,16 +270,17 @@ def _summary(times: list) -> dict:
             "max_ms": round(ordered[-1], 1), "n": len(ordered)}
 
 
-def _time_move(page, widget, move: Move, timeout_ms: int) -> dict:
-    """Make ``move`` on ``widget`` and return what the page measured (``ok`` False: a failure)."""
+def _time_move(page, widget, move: Move, timeout_ms: int, wants: str = "both") -> dict:
+    """Make ``move`` on ``widget`` and return what the page measured (``ok`` False: a failure);
+    ``wants``: what the move must update ("both", "readout" or "picture", see ``Sweep.updates``)."""
     element = lb.control(widget, move)
     try:
         element.scroll_into_view_if_needed(timeout=10_000)
     except Exception as error:
         return {"ok": False, "reason": f"no such control: {type(error).__name__}: {str(error)[:300]}",
                 "event": None, "latency_ms": None, "seen_ms": None, "sign_ms": None, "first_sign": None,
-                "readout_before": None, "readout": None, "readout_changed": None, "had_img": None, "img_changed": None}
-    page.evaluate(ARM_JS, [widget.element_handle(), TRIGGER[move.kind], move.expect, timeout_ms])
+                "readout_before": None, "readout": None, "readout_changed": None, "had_img": None, "waited_for": wants, "img_changed": None}
+    page.evaluate(ARM_JS, [widget.element_handle(), TRIGGER[move.kind], move.expect, timeout_ms, wants])
     try:
         lb.apply(element, move)
     except Exception as error:  # the control could not be moved (an option it does not offer)
@@ -289,7 +305,7 @@ def _browser_sweep(page, sweep: Sweep, rounds: int) -> tuple[list, list]:
     records = []
     for r in range(rounds):
         for move in sweep.moves:
-            record = _time_move(page, widget, move, MOVE_TIMEOUT_MS)
+            record = _time_move(page, widget, move, MOVE_TIMEOUT_MS, sweep.updates.get(move.label, "both"))
             record.update(move=asdict(move), round=r)
             records.append(record)
             if not record["ok"]:
@@ -351,7 +367,7 @@ def measure_notebook(lab, page, notebook: str, rounds: int | None) -> list:
                    "rounds": n_rounds, "load_1min_at_start": round(load, 2), "browser": browser,
                    "python": {**_summary(python["times_ms"]), "failures": len(python["failed"]),
                               "failed": python["failed"], "errors_shown": python["errors"]},
-                   "sweep": [asdict(m) for m in sweep.moves],
+                   "sweep": [{**asdict(m), "updates": sweep.updates.get(m.label, "both")} for m in sweep.moves],
                    "moves": [{k: (round(v, 1) if isinstance(v, float) else v) for k, v in r.items()}
                              for r in records]}
             if sweep.retrain:
