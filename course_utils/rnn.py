@@ -60,12 +60,13 @@ def _check_params(params: dict) -> tuple[int, int, int]:
     return D, H, V
 
 
-def rnn_forward(params: dict, x, h0=None):
+def rnn_forward(params: dict, x, h0=None, outputs: bool = True):
     """Run the RNN over ``x`` of shape ``(batch, time, input)``.
 
-    Returns ``(logits, cache)``: logits ``(batch, time, output)``; cache holds
-    ``x`` and ``h`` of shape ``(batch, time + 1, hidden)`` with ``h[:, 0] = h_0``
-    (what :func:`rnn_backward` needs).
+    Returns ``(logits, cache)``: logits ``(batch, time, output)`` (``None`` when
+    ``outputs`` is false: only the states are wanted); cache holds ``x`` and
+    ``h`` of shape ``(batch, time + 1, hidden)`` with ``h[:, 0] = h_0`` (what
+    :func:`rnn_backward` needs).
     """
     D, H, _V = _check_params(params)
     x = np.asarray(x, dtype=np.float64)
@@ -81,7 +82,7 @@ def rnn_forward(params: dict, x, h0=None):
     for t in range(T):
         a_t = x[:, t] @ params["W_ih"].T + params["b_ih"] + h[:, t] @ params["W_hh"].T + params["b_hh"]
         h[:, t + 1] = np.tanh(a_t)
-    logits = h[:, 1:] @ params["W_hy"].T + params["b_y"]
+    logits = h[:, 1:] @ params["W_hy"].T + params["b_y"] if outputs else None
     return logits, {"x": x, "h": h}
 
 
@@ -155,17 +156,24 @@ def last_step_gradient_norms(params: dict, x, targets) -> np.ndarray:
 
     How much the last prediction's error reaches back to each earlier state
     (notebook 06's widget). x ``(1, time, input)`` or ``(time, input)``;
-    targets ``(1, time)`` or ``(time,)``. Returns shape ``(time,)``.
+    targets ``(1, time)`` or ``(time,)``. Returns shape ``(time,)``. The same
+    numbers as :func:`rnn_backward` with only the last step's loss, without the
+    parameter gradients and the other steps' outputs, which it does not need
+    (with a large vocabulary they are most of the work).
     """
     x = np.asarray(x, dtype=np.float64)
     targets = np.asarray(targets)
     if x.ndim == 2:
         x, targets = x[None], targets[None]
-    logits, cache = rnn_forward(params, x)
-    _loss, dlogits = cross_entropy(logits, targets)
-    dlogits[:, :-1] = 0.0  # keep only the loss at the last step
-    _grads, dh = rnn_backward(params, cache, dlogits)
-    return np.linalg.norm(dh[0], axis=1)
+    _logits, cache = rnn_forward(params, x, outputs=False)
+    h = cache["h"][0]  # (time + 1, hidden), h[0] = h_0
+    _loss, dz = cross_entropy(h[None, -1:] @ params["W_hy"].T + params["b_y"], targets[:, -1:])
+    g = dz[0, 0] @ params["W_hy"]  # dL_T/dh_T
+    norms = np.empty(len(h) - 1)
+    for t in range(len(h) - 1, 0, -1):
+        norms[t - 1] = np.linalg.norm(g)
+        g = (g * (1.0 - h[t] ** 2)) @ params["W_hh"]  # dL_T/dh_(t-1) = W_hh^T diag(1 - h_t^2) dL_T/dh_t
+    return norms
 
 
 def hidden_states(params: dict, x) -> np.ndarray:

@@ -103,6 +103,10 @@ def test_last_step_gradient_norms_only_follow_the_last_loss():
     _l, dlogits = rnn.cross_entropy(logits, targets)
     # dL_T/dh_T comes from the output only
     assert norms[-1] == pytest.approx(np.linalg.norm(dlogits[0, -1] @ params["W_hy"]))
+    # the full backward pass with every other step's loss switched off gives the same norms
+    dlogits[:, :-1] = 0.0
+    _grads, dh = rnn.rnn_backward(params, cache, dlogits)
+    np.testing.assert_allclose(norms, np.linalg.norm(dh[0], axis=1), rtol=1e-12)
 
 
 def test_rnn_lm_trains_on_a_repeating_pattern():
