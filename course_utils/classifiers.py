@@ -278,7 +278,8 @@ def prefix_probabilities(model, ids) -> np.ndarray:
     device = next(model.parameters()).device
     model.eval()
     batch, lengths = padding.pad_sequences([ids[: t + 1] for t in range(len(ids))])
-    return torch.softmax(model(batch.to(device), lengths), dim=-1).cpu().numpy()
+    with torch.no_grad():
+        return torch.softmax(model(batch.to(device), lengths), dim=-1).cpu().numpy()
 
 
 # ---------------------------------------------------------------- B-I-O entities

@@ -377,6 +377,11 @@ class TrainedGates:
         live.fig.subplots_adjust(left=0.11, right=0.97, bottom=0.08, top=0.95, hspace=0.35)
 
     def update(self, x, trace: dict, units) -> None:
+        self.draw(x, trace, units)
+        self.live.show()
+
+    def draw(self, x, trace: dict, units) -> None:
+        """Set every artist for one sequence without sending a picture."""
         marks = np.flatnonzero(x[:, 1] > 0) + 1
         for k, bar in zip(self.t, self.bars):
             bar.set_height(x[k - 1, 0])
@@ -387,14 +392,10 @@ class TrainedGates:
         ax_c = self.axes[2]
         for line, u in zip(self.cells, units):
             line.set_ydata(trace["c"][:, u])
-            line.set_label(f"unit {u}")
-        ax_c.legend(handles=self.cells, ncol=4, fontsize=7, loc="upper center")
         values = trace["c"][:, units]
-        low, high = _rounded_limits(values.min() - 0.1, values.max() + 0.1, 0.5)
-        ax_c.set_ylim(low, high + 0.4 * (high - low))  # room for the legend above the lines
+        ax_c.set_ylim(*_rounded_limits(values.min() - 0.1, values.max() + 0.1, 0.5))
         for line, k in zip(self.marks, list(marks[:2]) * 2):
             line.set_xdata([k, k])
-        self.live.show()
 
 
 class AddingCurves:
@@ -452,26 +453,36 @@ class NextCharacter:
 
 # ---------------------------------------------------------------- notebook 11
 class PrefixBars:
-    """P(positive) after each prefix w_1..w_t, with the words under the bars."""
+    """P(positive) after each prefix w_1..w_t, with the words under the bars.
+
+    The words are drawn with the bars, not as tick labels, and the axis has room for a few more words than
+    the review has: typing a word then changes the data, not the frame.
+    """
 
     def __init__(self):
         self.live = LiveFigure((8, 2.8))
         ax = self.ax = self.live.axes
         ax.axhline(0.5, ls="--", color=COLORS["neutral"], lw=1)
         ax.set_ylim(0, 1)
+        ax.set_xticks([])
         ax.set_ylabel("P(positive)")
         self.title = self.live.animate(ax.title)
-        self.bars, self.words = [], None
+        self.bars, self.labels, self.words = [], [], None
         self.live.fig.subplots_adjust(left=0.09, right=0.98, bottom=0.3, top=0.88)
 
     def update(self, words, p_positive, title: str) -> None:
-        if words != self.words:  # a new review: one bar per word
+        if words != self.words:  # a new review: one bar and one label per word
             self.words = list(words)
-            self.live.forget(*self.bars)
+            self.live.forget(*self.bars, *self.labels)
             self.bars = list(self.ax.bar(range(len(words)), np.zeros(len(words))))
-            self.live.animate(*self.bars)
-            self.ax.set_xticks(range(len(words)), words, rotation=45, ha="right")
-            self.ax.set_xlim(-0.6, len(words) - 0.4)
+            self.labels = [self.ax.text(t, -0.04, w, rotation=45, ha="right", va="top", rotation_mode="anchor",
+                                        transform=self.ax.get_xaxis_transform(), clip_on=False)
+                           for t, w in enumerate(words)]
+            self.live.animate(*self.bars, *self.labels)
+            slots = 8
+            while slots < len(words):  # 8, 12, 18, 27, ... places: the frame changes only now and then
+                slots = slots * 3 // 2
+            self.ax.set_xlim(-0.6, slots - 0.4)
         for bar, p in zip(self.bars, p_positive):
             bar.set_height(p)
             bar.set_color(COLORS["dense"] if p >= 0.5 else COLORS["onehot"])

@@ -161,16 +161,6 @@ def draw_unrolled_rnn(ax, words, show_outputs: bool = True) -> None:
     ax.set_ylim(-0.5, 2.4 if show_outputs else 1.5)
 
 # ---------------------------------------------------------------- notebooks 11-13 (sequence tasks, encoder-decoder)
-def prefix_probability_bars(ax, words, p_positive, title: str = "") -> None:
-    """Bars of P(positive) after each prefix w_1..w_t, with the words under the bars (notebook 11)."""
-    colors = [COLORS["dense"] if p >= 0.5 else COLORS["onehot"] for p in p_positive]
-    ax.bar(range(len(words)), p_positive, color=colors)
-    ax.axhline(0.5, ls="--", color=COLORS["neutral"], lw=1)
-    ax.set_ylim(0, 1)
-    ax.set_xticks(range(len(words)), words, rotation=45, ha="right")
-    label_axes(ax, title or "Prediction after reading each prefix", "", "P(positive)")
-
-
 def accuracy_by_length_curve(ax, by_length: dict, label: str = "", key: str = "exact", train_max: int | None = None) -> None:
     """Accuracy against source length from ``encoder_decoder.accuracy_by_length`` (notebook 13)."""
     lengths = sorted(by_length)

@@ -507,6 +507,12 @@ def wall_clipping_explorer(start: str = "A", clip: str = "norm", threshold: floa
 
 # ---------------------------------------------------------------- notebook 09 (LSTM and GRU)
 
+def _busiest_units(trace: dict, count: int = 4):
+    """The ``count`` units whose cell state moves most over the sequence (how far it ends, how much it varies)."""
+    moves = np.abs(trace["c"][-1] - trace["c"][0]) + trace["c"].std(axis=0)
+    return np.argsort(moves)[::-1][:count]
+
+
 def lstm_gate_explorer(sequences, traces, length: int = 40, f: float = 0.9, i: float = 0.5,
                        o: float = 1.0) -> W.Widget:
     """Watch the cell state: set constant gates yourself, or read a trained LSTM's real gates (notebook 09).
@@ -537,7 +543,12 @@ def lstm_gate_explorer(sequences, traces, length: int = 40, f: float = 0.9, i: f
     g = np.zeros(length)
     g[4], g[length // 2] = 1.0, -0.5
     manual = pictures.ManualGates(g)
-    trained = {}  # one picture per sequence length, made when first shown; all share manual's image
+    trained = {}  # one picture per sequence length, all sharing manual's image: made and drawn once now,
+    for x, trace in zip(sequences, traces):  # so that the first switch of the toggle does not wait for it
+        if len(x) not in trained:
+            trained[len(x)] = pictures.TrainedGates(len(x), image=manual.live.image)
+            trained[len(x)].draw(x, trace, _busiest_units(trace))
+            trained[len(x)].live.render()
 
     def draw():
         if mode.value == "set the gates":
@@ -549,12 +560,8 @@ def lstm_gate_explorer(sequences, traces, length: int = 40, f: float = 0.9, i: f
                              f"(after {length - length // 2 - 1} more steps of forgetting)")
         else:
             x, trace = sequences[pick.value], traces[pick.value]
-            moves = np.abs(trace["c"][-1] - trace["c"][0]) + trace["c"].std(axis=0)
-            units = np.argsort(moves)[::-1][:4]
             marks = np.flatnonzero(x[:, 1] > 0)
-            if len(x) not in trained:
-                trained[len(x)] = pictures.TrainedGates(len(x), image=manual.live.image)
-            trained[len(x)].update(x, trace, units)
+            trained[len(x)].update(x, trace, _busiest_units(trace))
             readout.value = (f"sequence {pick.value}: target {x[marks, 0].sum():.3f}; mean forget gate "
                              f"<b>{trace['f'].mean():.3f}</b>; mean input gate at the marked steps "
                              f"<b>{trace['i'][marks].mean():.3f}</b> vs elsewhere "
