@@ -160,29 +160,40 @@ def distinct_ngram_fraction(text: str, n: int = 20) -> float:
     return len(set(grams)) / len(grams)
 
 
-def sampling_experiment(model, vocab, prompt: str, method: str = "temperature", temperature: float = 1.0,
-                        k: int = 10, n: int = 200, beam_width: int = 5, seed: int = 0, top: int = 12) -> dict:
-    """Everything the sampling widget shows, as numbers (notebook 10).
+def next_character(model, vocab, prompt: str, method: str = "temperature", temperature: float = 1.0,
+                   k: int = 10, top: int = 12) -> dict:
+    """The distribution a method draws the character after ``prompt`` from (the sampling widget's picture).
 
-    Returns ``{"chars": the ``top`` most likely next characters, "probs": their probability
-    under the method, "entropy_bits": entropy of the full next-character distribution,
-    "text": ``n`` generated characters}``. ``method`` may also be ``"beam"``.
+    Returns ``{"chars": the ``top`` most likely next characters, "probs": their probability under the
+    method, "entropy_bits": entropy of the full distribution}``. ``method`` may also be ``"beam"``
+    (shown as greedy: beam search keeps the best prefixes, it draws nothing).
     """
     if not isinstance(prompt, str) or not prompt:
         raise ValueError(f"prompt must be a non-empty string, got {prompt!r}")
     choice("method", method, METHODS + ("beam",))
-    ids = vocab.encode(prompt)
     device = next(model.parameters()).device
     with torch.no_grad():
-        logits, _ = model(torch.as_tensor(ids)[None].to(device))
-    z = logits[0, -1]
-    dist_method = "greedy" if method == "beam" else method
-    p = next_token_probs(z, dist_method, temperature, k)
+        logits, _ = model(torch.as_tensor(vocab.encode(prompt))[None].to(device))
+    p = next_token_probs(logits[0, -1], "greedy" if method == "beam" else method, temperature, k)
     order = np.argsort(p)[::-1][:top]
     nz = p[p > 0]
+    return {"chars": [vocab.itos[i] for i in order], "probs": p[order], "entropy_bits": float(-(nz * np.log2(nz)).sum())}
+
+
+def continuation(model, vocab, prompt: str, method: str = "temperature", temperature: float = 1.0,
+                 k: int = 10, n: int = 200, beam_width: int = 5, seed: int = 0) -> str:
+    """``n`` characters written after ``prompt`` by ``method`` (``generate``, or ``beam_search``)."""
+    ids = vocab.encode(prompt)
     if method == "beam":
         out, _ = beam_search(model, ids, n, beam_width)
     else:
         out = generate(model, ids, n, method=method, temperature=temperature, k=k, seed=seed)
-    return {"chars": [vocab.itos[i] for i in order], "probs": p[order],
-            "entropy_bits": float(-(nz * np.log2(nz)).sum()), "text": vocab.decode(out)}
+    return vocab.decode(out)
+
+
+def sampling_experiment(model, vocab, prompt: str, method: str = "temperature", temperature: float = 1.0,
+                        k: int = 10, n: int = 200, beam_width: int = 5, seed: int = 0, top: int = 12) -> dict:
+    """Everything the sampling widget shows, as numbers (notebook 10): ``next_character``'s dict and
+    ``"text"``, the ``n`` characters ``continuation`` writes."""
+    result = next_character(model, vocab, prompt, method, temperature, k, top)
+    return {**result, "text": continuation(model, vocab, prompt, method, temperature, k, n, beam_width, seed)}

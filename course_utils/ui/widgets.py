@@ -661,14 +661,19 @@ def sampling_explorer(model, vocab, prompt: str, temperature: float = 1.0, n: in
     readout, picture, sample, errors = _readout(), pictures.NextCharacter(), _text_pane("150px"), _errors()
 
     def draw():
-        result = sampling.sampling_experiment(model, vocab, box.value or " ", method.value, temp.value, k.value,
-                                              n=n if method.value != "beam" else min(n, _BEAM_CHARS))
+        # the distribution first (a few ms), then the text (about 0.5 ms a character): the picture and
+        # the readout change at once, and the sample follows
+        prompt = box.value or " "
+        result = sampling.next_character(model, vocab, prompt, method.value, temp.value, k.value)
         picture.update(result["chars"], result["probs"], method.value)
-        sample.value = _pre([box.value + result["text"]])
+        sample.value = "<i style='color:#6c757d'>writing a new sample...</i>"
         readout.value = (f"{method.value}, T = {temp.value:.2f}: next-character entropy "
                          f"<b>{result['entropy_bits']:.2f} bits</b>; most likely "
                          f"<b>{html.escape(repr(result['chars'][0]))}</b> ({result['probs'][0]:.2f})"
                          + _sampling_notes(box.value, method.value, n, vocab))
+        text = sampling.continuation(model, vocab, prompt, method.value, temp.value, k.value,
+                                     n=n if method.value != "beam" else min(n, _BEAM_CHARS))
+        sample.value = _pre([box.value + text])
 
     _live([method, temp, k, box], draw, readout, errors)
     return W.VBox([W.HBox([method, temp, k]), box, readout, picture.live.image, sample, errors])
