@@ -41,6 +41,7 @@ import math
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -428,6 +429,16 @@ def table(rows: list) -> str:
     return "\n".join(lines)
 
 
+def _source() -> dict:
+    """The commit measured, and the course files that differ from it (widgets being edited)."""
+    def git(*args):
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    changed = git("status", "--porcelain", "--", "course_utils", "notebooks")
+    return {"commit": git("rev-parse", "--short", "HEAD"), "uncommitted": changed.splitlines() if changed else []}
+
+
 def _versions(browser) -> dict:
     from importlib.metadata import version
 
@@ -463,7 +474,7 @@ def main(argv=None) -> int:
     os.environ.pop("COURSE_CLAIMS_FILE", None)  # the notebooks' claims are not recorded from here
     mode = "fast" if os.environ.get("COURSE_FAST", "1") != "0" else "full"
     env = {**THREADS, "COURSE_FAST": "1" if mode == "fast" else "0", "COURSE_RUN_KIND": "bench"}
-    load_before = os.getloadavg()[0]
+    load_before, source_before = os.getloadavg()[0], _source()
     rows, failed = [], []
     started = time.perf_counter()
     try:
@@ -485,12 +496,12 @@ def main(argv=None) -> int:
     except lb.LabError as error:
         print(f"could not start the lab or Chromium: {error}")
         return 2
-    load_after = os.getloadavg()[0]
+    load_after, source_after = os.getloadavg()[0], _source()
     machine = {"cpus": os.cpu_count(), "platform": platform.platform(), "processor": platform.machine(),
                "versions": versions, "load_1min_before": round(load_before, 2), "load_1min_after": round(load_after, 2)}
     result = {"measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "command": " ".join(["bench/widget_latency.py", *(argv if argv is not None else sys.argv[1:])]),
-              "machine": machine, "mode": mode, "threads": 1, "seconds": round(time.perf_counter() - started),
+              "source": {"before": source_before, "after": source_after}, "machine": machine, "mode": mode, "threads": 1, "seconds": round(time.perf_counter() - started),
               "targets": {"median_ms": TARGET_MEDIAN_MS, "p95_ms": TARGET_P95_MS,
                           "retraining_first_sign_ms": TARGET_SIGN_MS},
               "timing": "browser: in the page, performance.now() from the control's event to the new readout and "
@@ -500,6 +511,9 @@ def main(argv=None) -> int:
     print(table(rows))
     print(f"\n{mode} mode, {machine['cpus']} CPUs, load (1 min) {load_before:.2f} before, {load_after:.2f} after; "
           f"{result['seconds']} s")
+    if source_after != source_before:
+        print(f"warning: the course changed during the run ({source_before} -> {source_after}): "
+              "the notebooks measured first and last may have run different code")
     for line in failed:
         print("could not measure", line)
     if rows:
