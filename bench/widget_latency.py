@@ -369,8 +369,7 @@ def measure_notebook(lab, page, notebook: str, rounds: int | None) -> list:
                    "python": {**_summary(python["times_ms"]), "failures": len(python["failed"]),
                               "failed": python["failed"], "errors_shown": python["errors"]},
                    "sweep": [{**asdict(m), "updates": sweep.updates.get(m.label, "both")} for m in sweep.moves],
-                   "moves": [{k: (round(v, 1) if isinstance(v, float) else v) for k, v in r.items()}
-                             for r in records]}
+                   "moves": [kept(r) for r in records]}
             if sweep.retrain:
                 row["retrain"] = [{"move": r["move"], "ok": r["ok"], "reason": r["reason"],
                                    "first_sign_ms": _round(r["sign_ms"]), "first_sign": r["first_sign"],
@@ -393,6 +392,29 @@ def measure_notebook(lab, page, notebook: str, rounds: int | None) -> list:
         lb.shut_down(lab, notebook)
         lb.close_notebooks(lab, page)
     return rows
+
+
+def dumps(value, depth: int = 0) -> str:
+    """JSON, indented to depth 3 (each move's record on one line) and lists of numbers or strings on one line."""
+    pad = " " * depth
+    nested = isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value))
+    if not value or not nested or depth >= 4:
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        items = [f"{pad} {json.dumps(k)}: {dumps(v, depth + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    return "[\n" + ",\n".join(f"{pad} {dumps(v, depth + 1)}" for v in value) + f"\n{pad}]"
+
+
+def kept(record: dict) -> dict:
+    """A move's record as the JSON keeps it: the move, its times to 0.1 ms and the start of the readout
+    after it; a failure keeps everything the page reported."""
+    out = {"label": record["move"]["label"], "value": record["move"]["value"], "round": record.get("round")}
+    times = {k: (round(record[k], 1) if isinstance(record[k], float) else record[k])
+             for k in ("latency_ms", "seen_ms", "sign_ms")}
+    if record["ok"]:
+        return {**out, **times, "picture_changed": record["img_changed"], "readout": (record["readout"] or "")[:80]}
+    return {**out, **times, **{k: v for k, v in record.items() if k not in times and k != "move"}}
 
 
 def _meets(browser: dict) -> bool:
@@ -518,7 +540,7 @@ def main(argv=None) -> int:
         print("could not measure", line)
     if rows:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=1) + "\n")
+        args.out.write_text(dumps(result) + "\n", encoding="utf-8")
         print(f"wrote {args.out}")
     return 1 if failed or not rows else 0
 
