@@ -177,7 +177,8 @@ def next_character(model, vocab, prompt: str, method: str = "temperature", tempe
     p = next_token_probs(logits[0, -1], "greedy" if method == "beam" else method, temperature, k)
     order = np.argsort(p)[::-1][:top]
     nz = p[p > 0]
-    return {"chars": [vocab.itos[i] for i in order], "probs": p[order], "entropy_bits": float(-(nz * np.log2(nz)).sum())}
+    entropy = float(-(nz * np.log2(nz)).sum())
+    return {"chars": [vocab.itos[i] for i in order], "probs": p[order], "entropy_bits": max(entropy, 0.0)}  # not -0.0
 
 
 def continuation(model, vocab, prompt: str, method: str = "temperature", temperature: float = 1.0,

@@ -157,11 +157,12 @@ class HeatStrip:
 class GradientReach:
     """``||dL_T/dh_t||`` against t on a log axis, one line per RNN."""
 
-    def __init__(self, labels):
+    def __init__(self, labels, max_length: int):
         self.live = LiveFigure((7, 3.2))
         ax = self.ax = self.live.axes
         self.lines = {label: self.live.animate(ax.plot([], [], marker="o", ms=3, label=label)[0]) for label in labels}
         _log_y(ax)
+        ax.set_xlim(0.5, max_length + 0.5)  # the slider's whole range: a new T redraws the data, not the axes
         plots.label_axes(ax, "How far back the last loss reaches", "t", "||dL_T / dh_t||")
         ax.legend(handles=list(self.lines.values()), loc="upper left", bbox_to_anchor=(1.01, 1.0))
         self.live.fig.subplots_adjust(left=0.13, right=0.78, bottom=0.15, top=0.9)
@@ -169,7 +170,6 @@ class GradientReach:
     def update(self, norms: dict) -> None:
         for label, values in norms.items():
             self.lines[label].set_data(np.arange(1, len(values) + 1), values)
-        self.ax.set_xlim(0.5, max(len(v) for v in norms.values()) + 0.5)
         self.ax.set_ylim(*_decade_limits(np.concatenate([np.asarray(v, float) for v in norms.values()])))
         self.live.show()
 
@@ -429,24 +429,32 @@ class AddingCurves:
 
 # ---------------------------------------------------------------- notebook 10
 class NextCharacter:
-    """The next-character distribution after the prompt: the ``top`` most likely characters."""
+    """The next-character distribution after the prompt: the ``top`` most likely characters.
+
+    The characters are drawn under the bars as moving text, not as tick labels, so a new order of
+    characters changes the data, not the frame.
+    """
 
     def __init__(self, top: int = 12):
         self.live = LiveFigure((7.5, 2.8))
         ax = self.ax = self.live.axes
         self.bars = ax.bar(range(top), np.zeros(top), color=COLORS["lstm"])
-        self.live.animate(*self.bars)
+        self.labels = [ax.text(j, -0.04, "", ha="center", va="top", transform=ax.get_xaxis_transform(),
+                               clip_on=False) for j in range(top)]
+        self.live.animate(*self.bars, *self.labels)
         ax.set_ylim(0, 1)
         ax.set_xlim(-0.6, top - 0.4)
-        plots.label_axes(ax, " ", "character", "probability")
+        ax.set_xticks([])
+        plots.label_axes(ax, " ", "", "probability")
+        ax.set_xlabel("character", labelpad=16)
         self.title = self.live.animate(ax.title)
         self.live.fig.subplots_adjust(left=0.1, right=0.98, bottom=0.2, top=0.88)
 
     def update(self, chars, probs, method: str) -> None:
-        labels = ["␣" if c == " " else repr(c)[1:-1] for c in chars]  # a space gets a visible mark
-        self.ax.set_xticks(range(len(labels)), labels)
-        for j, bar in enumerate(self.bars):
+        for j, (bar, label) in enumerate(zip(self.bars, self.labels)):
             bar.set_height(probs[j] if j < len(probs) else 0.0)
+            c = chars[j] if j < len(chars) else ""
+            label.set_text("␣" if c == " " else repr(c)[1:-1])  # a space gets a visible mark
         self.title.set_text(f"next character after the prompt ({method})")
         self.live.show()
 

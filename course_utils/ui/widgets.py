@@ -392,7 +392,7 @@ def bptt_gradient_explorer(cases: dict, length: int = 20, max_length: int | None
                  hint="no longer than the shortest sequence in cases")
     positive_int("length", length, minimum=2, maximum=max_length, hint=_SLIDER_RANGE)
     slider = W.IntSlider(value=length, min=2, max=max_length, description="T", continuous_update=False)
-    readout, picture, errors = _readout(), pictures.GradientReach(list(cases)), _errors()
+    readout, picture, errors = _readout(), pictures.GradientReach(list(cases), max_length), _errors()
 
     def draw():
         T = slider.value
