@@ -50,25 +50,28 @@ def _pre(lines) -> str:
 def _live(controls, draw, readout: W.HTML, out: W.Output | None = None) -> None:
     """Run ``draw()`` now and whenever one of ``controls`` changes.
 
-    ``draw`` sets ``readout.value`` and updates the widget's picture or text panes in place. If the first drawing fails, the
-    call's arguments are at fault and the error is raised. If a later one fails, the error is shown in
-    the readout and its traceback in ``out``, where the learner looks (not lost in a log).
+    ``draw`` sets ``readout.value`` and updates the widget's picture or text panes in place. If the first
+    drawing fails, the call's arguments are at fault and the error is raised. If a later one fails, the
+    error is shown in the readout and its traceback in ``out``, where the learner looks (not lost in a
+    log); the next drawing that works clears it. (``draw`` runs outside ``out``: entering an Output area
+    sends messages to the page at every move, for nothing when all goes well.)
     """
+    showing_error = [False]
+
     def update(_change=None, first=False):
-        failed = None
-        with out if out is not None else contextlib.nullcontext():
-            if out is not None:
-                out.clear_output(wait=True)
-            try:
-                draw()
-            except Exception as err:
-                if first:
-                    failed = err  # raised below: inside a kernel, the Output area would swallow it
-                else:
-                    readout.value = f"<b>error:</b> {html.escape(type(err).__name__)}: {html.escape(str(err))}"
-                    traceback.print_exc()
-        if failed is not None:
-            raise failed
+        try:
+            draw()
+        except Exception as err:
+            if first:
+                raise
+            readout.value = f"<b>error:</b> {html.escape(type(err).__name__)}: {html.escape(str(err))}"
+            with out if out is not None else contextlib.nullcontext():
+                traceback.print_exc()
+            showing_error[0] = True
+        else:
+            if showing_error[0] and out is not None:
+                out.clear_output()
+            showing_error[0] = False
 
     for control in controls:
         control.observe(update, names="value")
@@ -601,7 +604,8 @@ def adding_showdown_explorer(results: dict, train, length: int, lengths) -> W.Wi
             # the readout says so at once (the message leaves before the training starts)
             readout.value = (f"<b>retraining</b> {', '.join(k.upper() for k in results[length])} at T = {T} "
                              f"(progress below; the curves appear when all are trained)")
-            results[T] = train(T)
+            with progress:  # the training's progress bars appear here
+                results[T] = train(T)
             progress.clear_output()
         picture.update(results[T], T)
         readout.value = f"T = {T}: final held-out MSE " + " &nbsp;|&nbsp; ".join(
