@@ -55,12 +55,14 @@ class Move:
     kind: "slider" (type ``value`` into the slider's readout), "dropdown", "text" (type ``value``
     and press Enter) or "toggle" (click the button labelled ``value``); label: the control's
     description, which also finds the widget on the page; expect: text the new readout contains
-    (None: only "it changed" is checked).
+    (None: only "it changed" is checked); redraws: whether the move changes the widget's picture
+    (False for a control that the picture does not show, e.g. notebook 03's word box).
     """
     kind: str
     label: str
     value: str
     expect: str | None = None
+    redraws: bool = True
 
 
 @dataclass(frozen=True)

@@ -73,3 +73,19 @@ def test_when_one_axes_changes_only_it_is_drawn_again_and_the_picture_is_the_sam
     partial = live.render().copy()
     live.frame_changed()
     assert np.array_equal(partial, live.render()), "the right axes redrawn alone differs from a full frame"
+
+
+def test_the_live_loss_plot_redraws_one_figure_as_training_goes():
+    from course_utils.ui.plots import LiveLoss
+
+    live = LiveLoss("bits", every=10, smooth=5)
+    history = {"bits": []}
+    for step in range(1, 31):
+        history["bits"].append(3.0 / step)
+        live.update(step, history)
+    first = live.live.image.value
+    live.close(history)
+    assert live.live.image.value == first, "closing after the last update draws the same picture"
+    assert live.title.get_text() == "training: update 30"
+    x, y = live.line.get_data()
+    assert len(x) == 30 - 5 + 1 and np.isclose(y[-1], np.mean([3.0 / s for s in range(26, 31)]))

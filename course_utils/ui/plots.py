@@ -224,19 +224,25 @@ def temperature_bars(ax, chars, probs_by_T: dict) -> None:
 
 
 class LiveLoss:
-    """A loss plot that redraws in place while training runs, inside a fixed-size output area.
+    """A loss plot that redraws in place while training runs (one figure, its line updated; see ``live``).
 
     ``live = LiveLoss("bits"); history = train(..., on_step=live.update); live.close(history)``:
     ``key`` names the history's loss list (and its unit).
     """
 
     def __init__(self, key: str = "nats", every: int = 100, smooth: int = 50):
-        import ipywidgets as W
         from IPython.display import display
 
+        from course_utils.ui.live import LiveFigure
+
         self.key, self.every, self.smooth = key, every, smooth
-        self.out = W.Output(layout=W.Layout(height="320px"))
-        display(self.out)
+        self.live = LiveFigure((7, 3))
+        ax = self.ax = self.live.axes
+        self.line = self.live.animate(ax.plot([], [], color=COLORS["lstm"])[0])
+        self.title = self.live.animate(ax.title)
+        ax.set_xlabel("update")
+        self.live.fig.subplots_adjust(left=0.1, right=0.97, bottom=0.16, top=0.9)
+        display(self.live.image)
 
     def update(self, step: int, history: dict, force: bool = False) -> None:
         losses = history[self.key]
@@ -247,12 +253,14 @@ class LiveLoss:
         values = np.asarray(losses)
         w = min(self.smooth, len(values))
         smooth = np.convolve(values, np.ones(w) / w, mode="valid")
-        with self.out:
-            self.out.clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=(7, 3))
-            ax.plot(np.arange(w, len(values) + 1), smooth, color=COLORS["lstm"])
-            label_axes(ax, f"training: update {step}", "update", f"loss, {self.key} (moving average of {w})")
-            show(fig)
+        self.line.set_data(np.arange(w, len(values) + 1), smooth)
+        self.ax.set_xlim(0, max(len(values), 1))
+        low, high = float(smooth.min()), float(smooth.max())
+        pad = 0.05 * max(high - low, 1e-3)
+        self.ax.set_ylim(low - pad, high + pad)
+        self.ax.set_ylabel(f"loss, {self.key} (moving average of {w})")
+        self.title.set_text(f"training: update {step}")
+        self.live.show()
 
     def close(self, history: dict | None = None) -> None:
         """Draw the final curve."""
