@@ -45,7 +45,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,6 +76,11 @@ class Sweep:
     moves: tuple
     retrain: tuple = ()
     updates: dict = field(default_factory=dict)
+
+
+def _described(move: Move) -> dict:
+    """A move as the JSON names it (what it waits for is the sweep's ``updates``, not ``Move.redraws``)."""
+    return {"kind": move.kind, "label": move.label, "value": move.value, "expect": move.expect}
 
 
 def _m(kind, label, *values):
@@ -297,7 +302,7 @@ def _browser_sweep(page, sweep: Sweep, rounds: int) -> tuple[list, list]:
     retrained = []
     for move in sweep.retrain:
         record = _time_move(page, widget, move, RETRAIN_TIMEOUT_MS)
-        record.update(move=asdict(move))
+        record.update(move=_described(move))
         retrained.append(record)
         print(f"    retrains at {move.label} = {move.value}: first sign {_ms(record['sign_ms'])} "
               f"({record['first_sign'] or 'none'}), "
@@ -307,7 +312,7 @@ def _browser_sweep(page, sweep: Sweep, rounds: int) -> tuple[list, list]:
     for r in range(rounds):
         for move in sweep.moves:
             record = _time_move(page, widget, move, MOVE_TIMEOUT_MS, sweep.updates.get(move.label, "both"))
-            record.update(move=asdict(move), round=r)
+            record.update(move=_described(move), round=r)
             records.append(record)
             if not record["ok"]:
                 print(f"    FAILED {move.label} = {move.value}: {record['reason']}; readout "
@@ -368,7 +373,7 @@ def measure_notebook(lab, page, notebook: str, rounds: int | None) -> list:
                    "rounds": n_rounds, "load_1min_at_start": round(load, 2), "browser": browser,
                    "python": {**_summary(python["times_ms"]), "failures": len(python["failed"]),
                               "failed": python["failed"], "errors_shown": python["errors"]},
-                   "sweep": [{**asdict(m), "updates": sweep.updates.get(m.label, "both")} for m in sweep.moves],
+                   "sweep": [{**_described(m), "updates": sweep.updates.get(m.label, "both")} for m in sweep.moves],
                    "moves": [kept(r) for r in records]}
             if sweep.retrain:
                 row["retrain"] = [{"move": r["move"], "ok": r["ok"], "reason": r["reason"],
