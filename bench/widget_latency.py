@@ -12,7 +12,9 @@ widgets through the settings of ``SWEEPS`` (repeated so that every widget gets a
   the widget shows a picture (an ``img``: an Output area's figure or an ``ipywidgets.Image``), until
   that picture is a new one; then ``img.decode()`` and one ``requestAnimationFrame``.
 
-Latency = t1 - t0. A control that changes only the readout, or only the picture, is named in its
+Latency = t1 - t0: the time to the updated picture. The page then waits until nothing in the widget
+has changed for 300 ms: complete = the last change - t0 is when the whole output was done (text
+panes written after the picture, as notebook 10's sample, included). A control that changes only the readout, or only the picture, is named in its
 sweep's ``updates``, and its moves wait for that alone. A move whose readout (or picture) does not
 change within ``MOVE_TIMEOUT_MS`` is a failure, counted and kept with what the page showed.
 
@@ -165,6 +167,7 @@ SWEEPS = {
 # Armed before a move: resolves (window.__courseLatency) with what the page saw and when.
 ARM_JS = r"""
 ([widget, trigger, expect, timeoutMs, wants]) => {
+  const QUIET_MS = 300;
   const readoutText = () => { const r = widget.querySelector('.course-readout'); return r ? r.innerText : null; };
   const outputText = () => [...widget.querySelectorAll('.widget-output')].map(o => o.innerText).join('\n');
   const firstImg = () => widget.querySelector('img');
@@ -175,7 +178,7 @@ ARM_JS = r"""
   // wants: 'both', 'readout' (the picture may stay) or 'picture' (the readout may stay)
   const needPicture = before.img !== null && wants !== 'readout';
   const needReadout = wants !== 'picture' || !needPicture;
-  const s = {t0: null, tSign: null, signWhat: null, tSeen: null, t1: null, event: null};
+  const s = {t0: null, tSign: null, signWhat: null, tSeen: null, t1: null, tLast: null, event: null};
   const types = ['change', 'input', 'keydown', 'click'];
   const imgChanged = () => { const img = firstImg();
     return img !== null && (img !== before.img || img.getAttribute('src') !== before.src); };
@@ -183,7 +186,7 @@ ARM_JS = r"""
     return r !== null && r !== before.readout && (expect === null || r.includes(expect)); };
   const sign = () => (readoutText() !== before.readout && 'readout') || (outputText() !== before.output && 'output')
                      || (progress() && !before.progress && 'progress bar') || (before.img !== null && imgChanged() && 'picture');
-  let resolve, finished = false, waiting = false, timer = null, observer = null;
+  let resolve, finished = false, waiting = false, timer = null, observer = null, quiet = null;
   const done = new Promise(r => { resolve = r; });
   const onEvent = (e) => {
     if (s.t0 !== null) return;
@@ -193,10 +196,11 @@ ARM_JS = r"""
   const finish = (ok, reason) => {
     if (finished) return;
     finished = true;
-    observer.disconnect(); clearTimeout(timer);
+    observer.disconnect(); clearTimeout(timer); clearTimeout(quiet);
     types.forEach(t => widget.removeEventListener(t, onEvent, true));
     const since = t => (t === null || s.t0 === null) ? null : t - s.t0;
-    resolve({ok, reason, event: s.event, latency_ms: since(s.t1), seen_ms: since(s.tSeen),
+    const complete = (s.t1 === null) ? null : Math.max(s.t1, s.tLast === null ? s.t1 : s.tLast);
+    resolve({ok, reason, event: s.event, latency_ms: since(s.t1), seen_ms: since(s.tSeen), complete_ms: since(complete),
              sign_ms: since(s.tSign), first_sign: s.signWhat, readout_before: before.readout, readout: readoutText(),
              readout_changed: readoutText() !== before.readout, had_img: before.img !== null, waited_for: wants,
              img_changed: before.img !== null && imgChanged()});
@@ -209,9 +213,15 @@ ARM_JS = r"""
     s.tSeen = performance.now();
     const img = firstImg();
     const decoded = (needPicture && img) ? img.decode().catch(() => null) : Promise.resolve();
-    decoded.then(() => requestAnimationFrame(() => { s.t1 = performance.now(); finish(true, null); }));
+    decoded.then(() => requestAnimationFrame(() => { s.t1 = performance.now(); settle(); }));
   };
-  observer = new MutationObserver(check);
+  // After the picture: wait until nothing in the widget has changed for QUIET_MS (text panes written
+  // after the picture, such as notebook 10's sample), so complete_ms is when the whole output was done.
+  const settle = () => { clearTimeout(quiet); quiet = setTimeout(() => finish(true, null), QUIET_MS); };
+  observer = new MutationObserver(() => {
+    if (s.t0 !== null) s.tLast = performance.now();
+    if (s.t1 !== null) settle(); else check();
+  });
   observer.observe(widget, {subtree: true, childList: true, characterData: true, attributes: true,
                             attributeFilter: ['src', 'class', 'style', 'value']});
   types.forEach(t => widget.addEventListener(t, onEvent, true));
@@ -219,7 +229,8 @@ ARM_JS = r"""
     : needReadout && readoutText() === before.readout ? 'the readout did not change'
     : needReadout && !readoutDone() ? 'the readout changed but does not say ' + JSON.stringify(expect)
     : needReadout ? 'the readout changed but the picture did not' : 'the picture did not change';
-  timer = setTimeout(() => finish(false, why() + ` within ${timeoutMs} ms`), timeoutMs);
+  timer = setTimeout(() => s.t1 !== null ? finish(true, null) : finish(false, why() + ` within ${timeoutMs} ms`),
+                     timeoutMs);
   window.__courseLatency = done;
   window.__courseLatencyCancel = (reason) => finish(false, reason);
 }
@@ -284,7 +295,7 @@ def _time_move(page, widget, move: Move, timeout_ms: int, wants: str = "both") -
         element.scroll_into_view_if_needed(timeout=10_000)
     except Exception as error:
         return {"ok": False, "reason": f"no such control: {type(error).__name__}: {str(error)[:300]}",
-                "event": None, "latency_ms": None, "seen_ms": None, "sign_ms": None, "first_sign": None,
+                "event": None, "latency_ms": None, "seen_ms": None, "complete_ms": None, "sign_ms": None, "first_sign": None,
                 "readout_before": None, "readout": None, "readout_changed": None, "had_img": None, "waited_for": wants, "img_changed": None}
     page.evaluate(ARM_JS, [widget.element_handle(), TRIGGER[move.kind], move.expect, timeout_ms, wants])
     try:
@@ -368,7 +379,9 @@ def measure_notebook(lab, page, notebook: str, rounds: int | None) -> list:
                       else {"times_ms": [], "errors": [], "failed": []})
             ok = [r["latency_ms"] for r in records if r["ok"]]
             browser = {**_summary(ok), "failures": len(records) - len(ok),
-                       "seen_median_ms": _summary([r["seen_ms"] for r in records if r["ok"]])["median_ms"]}
+                       "seen_median_ms": _summary([r["seen_ms"] for r in records if r["ok"]])["median_ms"],
+                       # when the whole output was done (text panes written after the picture included)
+                       "complete": _summary([r["complete_ms"] for r in records if r["ok"]])}
             row = {"notebook": notebook, "widget": sweep.widget, "retrains": bool(sweep.retrain),
                    "rounds": n_rounds, "load_1min_at_start": round(load, 2), "browser": browser,
                    "python": {**_summary(python["times_ms"]), "failures": len(python["failed"]),
@@ -416,7 +429,7 @@ def kept(record: dict) -> dict:
     after it; a failure keeps everything the page reported."""
     out = {"label": record["move"]["label"], "value": record["move"]["value"], "round": record.get("round")}
     times = {k: (round(record[k], 1) if isinstance(record[k], float) else record[k])
-             for k in ("latency_ms", "seen_ms", "sign_ms")}
+             for k in ("latency_ms", "seen_ms", "complete_ms", "sign_ms")}
     if record["ok"]:
         return {**out, **times, "picture_changed": record["img_changed"], "readout": (record["readout"] or "")[:80]}
     return {**out, **times, **{k: v for k, v in record.items() if k not in times and k != "move"}}
@@ -433,8 +446,8 @@ def _round(value):
 
 
 def table(rows: list) -> str:
-    lines = [f"{'widget':<42} {'browser median/p95':>20} {'python median/p95':>19}  target met?",
-             "-" * 98]
+    lines = [f"{'widget':<42} {'browser median/p95':>20} {'complete median':>16} {'python median/p95':>19}  target met?",
+             "-" * 115]
     for row in rows:
         b, p = row["browser"], row["python"]
         name = f"{row['notebook'][:2]} {row['widget']}" + (" (recall)" if row["retrains"] else "")
@@ -445,13 +458,14 @@ def table(rows: list) -> str:
             met = ("yes" if row["target"]["recall_met"] else "NO") + failed + " (no training)"
         else:
             met = ("yes" if row["target"]["met"] else "NO") + failed
-        lines.append(f"{name:<42} {pair(b):>20} {pair(p):>19}  {met}")
+        complete = b.get("complete", {}).get("median_ms")
+        lines.append(f"{name:<42} {pair(b):>20} {_ms(complete):>16} {pair(p):>19}  {met}")
         for r in row.get("retrain", []):
             move = r["move"]
             verdict = ("yes" if r["ok"] and r["first_sign_ms"] is not None and r["first_sign_ms"] <= TARGET_SIGN_MS
                        else "NO") + ("" if r["ok"] else f" ({r['reason']})")
             lines.append(f"{'   retrains at ' + move['label'] + ' = ' + move['value']:<42} "
-                         f"{'sign ' + _ms(r['first_sign_ms']):>20} {'result ' + _ms(r['result_ms']):>19}  "
+                         f"{'sign ' + _ms(r['first_sign_ms']):>20} {'':>16} {'result ' + _ms(r['result_ms']):>19}  "
                          f"sign <= 100 ms: {verdict}" + (f" (the {r['first_sign']})" if r["first_sign"] else ""))
     return "\n".join(lines)
 

@@ -131,14 +131,19 @@ class LiveFigure:
         and where each axes drew (``boxes``, if already known)."""
         self._background = self.canvas.copy_from_bbox(self.fig.bbox)
         self._keys = self._frame_keys()
-        renderer = self.canvas.get_renderer()
-        self._boxes = boxes or {ax: ax.get_tightbbox(renderer) for ax in self.fig.axes}
+        if boxes is None and len(self.fig.axes) > 1:  # (one axes is always drawn whole: no boxes needed)
+            renderer = self.canvas.get_renderer()
+            boxes = {ax: ax.get_tightbbox(renderer) for ax in self.fig.axes}
+        self._boxes = boxes or {}
 
     def _redraw_axes(self, changed) -> None:
         """Draw again only the axes in ``changed``, and any axes whose area touches theirs.
 
         The area they covered before and cover now is cleared to the blank figure and each of those axes
         drawn whole, so no pixel is drawn twice: the result is the frame a full draw would give."""
+        if len(changed) == len(self.fig.axes):
+            self._draw_frame()
+            return
         renderer = self.canvas.get_renderer()
         self.canvas.restore_region(self._background)
         # an axes whose frame key did not change covers what it covered (bounding boxes are slow to get)

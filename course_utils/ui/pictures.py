@@ -170,8 +170,18 @@ class GradientReach:
     def update(self, norms: dict) -> None:
         for label, values in norms.items():
             self.lines[label].set_data(np.arange(1, len(values) + 1), values)
-        self.ax.set_ylim(*_decade_limits(np.concatenate([np.asarray(v, float) for v in norms.values()])))
+        self.cover(norms)
         self.live.show()
+
+    def cover(self, norms: dict) -> None:
+        """Widen the y axis (never narrow it) to show ``norms``: the widget first covers the longest T, so
+        moving T rarely changes the frame."""
+        low, high = _decade_limits(np.concatenate([np.asarray(v, float) for v in norms.values()]))
+        if self.ax.get_autoscaley_on():  # nothing shown yet
+            self.ax.set_ylim(low, high)
+        else:
+            now = self.ax.get_ylim()
+            self.ax.set_ylim(min(low, now[0]), max(high, now[1]))
 
 
 # ---------------------------------------------------------------- notebook 07
@@ -315,7 +325,10 @@ class WallClipping:
             self.losses[key].set_data(np.arange(len(run["loss"])), run["loss"])
             steps = max(steps, len(run["loss"]))
         self.ax_loss.set_xlim(-0.02 * steps, 1.02 * steps)
-        self.ax_loss.set_ylim(*_decade_limits(np.concatenate([result["plain"]["loss"], result["clipped"]["loss"]])))
+        low, high = _decade_limits(np.concatenate([result["plain"]["loss"], result["clipped"]["loss"]]))
+        if not self.ax_loss.get_autoscaley_on():  # widen, never narrow: most moves then keep the frame
+            low, high = min(low, self.ax_loss.get_ylim()[0]), max(high, self.ax_loss.get_ylim()[1])
+        self.ax_loss.set_ylim(low, high)
         self.loss_title.set_text(f"Loss, learning rate {s['lr']:g}; {s['clip']} clipping at c = {s['threshold']:g}")
         self.live.show()
 

@@ -396,6 +396,8 @@ def bptt_gradient_explorer(cases: dict, length: int = 20, max_length: int | None
     positive_int("length", length, minimum=2, maximum=max_length, hint=_SLIDER_RANGE)
     slider = W.IntSlider(value=length, min=2, max=max_length, description="T", continuous_update=False)
     readout, picture, errors = _readout(), pictures.GradientReach(list(cases), max_length), _errors()
+    picture.cover({label: rnn.last_step_gradient_norms(params, x[:max_length], targets[:max_length])
+                   for label, (params, x, targets) in cases.items()})  # the longest T spans the widest range
 
     def draw():
         T = slider.value
