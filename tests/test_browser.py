@@ -98,6 +98,17 @@ def test_every_notebook_has_a_widget_move():
     assert set(MOVES) == set(NOTEBOOKS), "add the new notebook's main widget to MOVES"
 
 
+def test_the_lab_never_asks_to_fetch_news_or_check_for_updates(lab):
+    """`make setup` wrote overrides.json into the environment, and the running lab reads it (the
+    server's flags alone leave JupyterLab's "notified about official Jupyter news?" prompt on)."""
+    request = urllib.request.Request(f"{lab.url}/lab/api/settings/@jupyterlab/apputils-extension:notification",
+                                     headers={"Authorization": f"token {lab.token}"})
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        defaults = {k: v.get("default") for k, v in json.loads(reply.read())["schema"]["properties"].items()}
+    # the server applies overrides.json to the settings' defaults
+    assert defaults["fetchNews"] == "false" and defaults["checkForUpdates"] is False, defaults
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_notebook_runs_in_a_browser_and_its_widget_reacts(lab, notebook_page, notebook, record_property):
     """Run All, move the main widget; notebook 00 is then also presented as live slides (same run)."""
