@@ -178,7 +178,7 @@ def next_character(model, vocab, prompt: str, method: str = "temperature", tempe
     order = np.argsort(p)[::-1][:top]
     nz = p[p > 0]
     entropy = float(-(nz * np.log2(nz)).sum())
-    return {"chars": [vocab.itos[i] for i in order], "probs": p[order], "entropy_bits": max(entropy, 0.0)}  # not -0.0
+    return {"chars": [vocab.itos[i] for i in order], "probs": p[order], "entropy_bits": entropy if entropy > 0 else 0.0}  # not -0.0
 
 
 def continuation(model, vocab, prompt: str, method: str = "temperature", temperature: float = 1.0,

@@ -19,7 +19,7 @@ def test_show_sends_a_png_of_the_figure_to_its_image_widget():
     live, _line = _line_figure()
     live.show()
     picture = Image.open(io.BytesIO(live.image.value))
-    assert picture.format == "PNG" and picture.size == (400, 300)
+    assert picture.format == "PNG" and picture.size == (400, 300) and picture.mode == "RGBA"
     assert "course-figure" in live.image._dom_classes
 
 

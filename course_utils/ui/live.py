@@ -175,7 +175,7 @@ class LiveFigure:
         """Render and send the PNG to the image widget (the page swaps the picture in place)."""
         pixels = self.render()
         buffer = io.BytesIO()
-        Image.fromarray(pixels[..., :3]).save(buffer, format="png", compress_level=PNG_LEVEL)
+        Image.fromarray(pixels).save(buffer, format="png", compress_level=PNG_LEVEL)  # RGBA: no copy to drop alpha
         self.image.value = buffer.getvalue()
 
     def full_render(self) -> np.ndarray:

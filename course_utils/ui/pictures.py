@@ -149,7 +149,7 @@ class HeatStrip:
         shown = np.full_like(states, np.nan)
         shown[:t] = states[:t]
         self.image.set_data(shown)
-        self.title.set_text(f"h_1 .. h_{t} (rows not yet computed are blank)")
+        self.title.set_text(("h_1" if t == 1 else f"h_1 .. h_{t}") + " (rows not yet computed are blank)")
         self.live.show()
 
 
@@ -161,8 +161,8 @@ class GradientReach:
         self.live = LiveFigure((7, 3.2))
         ax = self.ax = self.live.axes
         self.lines = {label: self.live.animate(ax.plot([], [], marker="o", ms=3, label=label)[0]) for label in labels}
-        _log_y(ax)
-        ax.set_xlim(0.5, max_length + 0.5)  # the slider's whole range: a new T redraws the data, not the axes
+        _log_y(ax, numticks=8)
+        ax.set_xlim(0.5, max_length + 0.5)  # the slider's whole range: the curve grows to the right with T
         plots.label_axes(ax, "How far back the last loss reaches", "t", "||dL_T / dh_t||")
         ax.legend(handles=list(self.lines.values()), loc="upper left", bbox_to_anchor=(1.01, 1.0))
         self.live.fig.subplots_adjust(left=0.13, right=0.78, bottom=0.15, top=0.9)
@@ -170,18 +170,13 @@ class GradientReach:
     def update(self, norms: dict) -> None:
         for label, values in norms.items():
             self.lines[label].set_data(np.arange(1, len(values) + 1), values)
-        self.cover(norms)
+        # whole decades around this T's norms, half a decade of room on top: the decades can be counted
+        # ("how many steps back does it fall by 100?"); a new T that changes them redraws the frame
+        shown = np.concatenate([np.asarray(v, float) for v in norms.values()])
+        shown = shown[np.isfinite(shown) & (shown > 0)]
+        if len(shown):
+            self.ax.set_ylim(10.0 ** math.floor(math.log10(shown.min())), 10.0 ** (math.ceil(math.log10(shown.max())) + 0.5))
         self.live.show()
-
-    def cover(self, norms: dict) -> None:
-        """Widen the y axis (never narrow it) to show ``norms``: the widget first covers the longest T, so
-        moving T rarely changes the frame."""
-        low, high = _decade_limits(np.concatenate([np.asarray(v, float) for v in norms.values()]))
-        if self.ax.get_autoscaley_on():  # nothing shown yet
-            self.ax.set_ylim(low, high)
-        else:
-            now = self.ax.get_ylim()
-            self.ax.set_ylim(min(low, now[0]), max(high, now[1]))
 
 
 # ---------------------------------------------------------------- notebook 07
@@ -223,7 +218,7 @@ class GradientFlow:
         ax_eig.yaxis.set_major_locator(MaxNLocator(nbins=3, symmetric=True))
         ax_eig.set_xlabel("Re")
         ax_eig.set_ylabel("Im")
-        ax_eig.legend(fontsize=7, loc="lower left")
+        ax_eig.legend(fontsize=7, loc="lower left", frameon=True, facecolor="white", framealpha=0.9)
         self.eig_title = live.animate(ax_eig.title)
         live.fig.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.84, wspace=0.25)
         self._legend_for = None
@@ -278,7 +273,7 @@ class WallClipping:
     """The one-unit RNN's error surface with one start's descent with and without clipping, and the losses."""
 
     def __init__(self, surface: dict):
-        live = self.live = LiveFigure((11, 4.2), ncols=2, gridspec_kw={"width_ratios": [1.3, 1]})
+        live = self.live = LiveFigure((10, 3.9), ncols=2, gridspec_kw={"width_ratios": [1.3, 1]})
         ax, ax_loss = self.ax, self.ax_loss = live.axes
         self.surface = surface
         w, b = surface["w"], surface["b"]
@@ -289,7 +284,9 @@ class WallClipping:
                   "with clipping": {"color": COLORS["dense"], "lw": 1.6, "ls": "--"}}
         self.paths = {k: live.animate(ax.plot([], [], label=k, **st)[0]) for k, st in styles.items()}
         self.starts = {k: live.animate(ax.plot([], [], "o", color=st["color"], ms=5)[0]) for k, st in styles.items()}
-        self.losses = {k: live.animate(ax_loss.plot([], [], label=k, **st)[0]) for k, st in styles.items()}
+        # solid in the loss panel: a dashed line that oscillates reads as hatching (the colour tells them apart)
+        self.losses = {k: live.animate(ax_loss.plot([], [], label=k, color=st["color"], lw=1.2)[0])
+                       for k, st in styles.items()}
         self.arrows = []
         ax.set_xlim(w[0], w[-1])
         ax.set_ylim(b[0], b[-1])
@@ -349,7 +346,7 @@ class ManualGates:
         ax_g.set_ylim(-0.7, 1.2)
         self.g_title = live.animate(ax_g.title)
         self.c = live.animate(ax_c.plot(t, np.zeros(T), color=COLORS["lstm"], label="cell state c_t")[0])
-        self.h = live.animate(ax_c.plot(t, np.zeros(T), color=COLORS["gru"], ls="--", label="h_t = o tanh(c_t)")[0])
+        self.h = live.animate(ax_c.plot(t, np.zeros(T), color=COLORS["onehot"], ls="--", label="h_t = o tanh(c_t)")[0])
         ax_c.set_ylim(-0.6, 1.05)  # c_t = i f^k - 0.5 i after both writes: always inside [-0.5, 1]
         ax_c.set_xlim(0, T + 1)
         plots.label_axes(ax_c, "", "t", "value")
@@ -377,13 +374,16 @@ class TrainedGates:
         live.animate(*self.bars)
         ax_x.set_ylim(0, 1.05)
         plots.label_axes(ax_x, "input values (the two marked ones in yellow)", "", "value")
-        self.gates = {name: live.animate(ax_gates.plot(t, np.zeros(T), ls=style, label=f"mean {name}_t")[0])
-                      for name, style in (("f", "-"), ("i", "--"), ("o", ":"))}
+        self.gates = {name: live.animate(ax_gates.plot(t, np.zeros(T), ls=style, color=color, label=f"mean {name}_t")[0])
+                      for name, style, color in (("f", "-", COLORS["lstm"]), ("i", "--", COLORS["rnn"]),
+                                                 ("o", ":", COLORS["gru"]))}
         ax_gates.set_ylim(0, 1.4)  # gates are at most 1: the legend sits above them
         ax_gates.legend(ncol=3, fontsize=8, loc="upper center")
         self.gates_title = live.animate(ax_gates.title)
         ax_gates.set_ylabel("gate value")
-        self.cells = [live.animate(ax_c.plot(t, np.zeros(T), lw=1.2)[0]) for _ in range(n_units)]
+        # greys: these are four units, not the gates above
+        self.cells = [live.animate(ax_c.plot(t, np.zeros(T), lw=1.2, color=str(0.15 + 0.5 * j / max(1, n_units - 1)))[0])
+                      for j in range(n_units)]
         self.marks = [live.animate(ax.axvline(0, color=COLORS["highlight"], lw=1)) for ax in (ax_gates, ax_c)
                       for _ in range(2)]
         plots.label_axes(ax_c, "cell state c_t of those units", "t", "c_t")
@@ -466,7 +466,7 @@ class NextCharacter:
     def update(self, chars, probs, method: str) -> None:
         for j, (bar, label) in enumerate(zip(self.bars, self.labels)):
             bar.set_height(probs[j] if j < len(probs) else 0.0)
-            c = chars[j] if j < len(chars) else ""
+            c = chars[j] if j < len(chars) and probs[j] > 0 else ""  # no label under a bar of probability 0
             label.set_text("␣" if c == " " else repr(c)[1:-1])  # a space gets a visible mark
         self.title.set_text(f"next character after the prompt ({method})")
         self.live.show()
@@ -487,6 +487,10 @@ class PrefixBars:
         ax.set_ylim(0, 1)
         ax.set_xticks([])
         ax.set_ylabel("P(positive)")
+        # the colour key, over the bars (animated, so it is drawn after them)
+        self.live.animate(ax.text(0.995, 0.97, "teal: positive (≥ 0.5), red: negative", transform=ax.transAxes,
+                                  ha="right", va="top", fontsize=8, color=COLORS["neutral"], zorder=5,
+                                  bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85}))
         self.title = self.live.animate(ax.title)
         self.bars, self.labels, self.words = [], [], None
         self.live.fig.subplots_adjust(left=0.09, right=0.98, bottom=0.3, top=0.88)

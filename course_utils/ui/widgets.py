@@ -308,7 +308,7 @@ def ngram_explorer(models: dict, heldout, itos, n: int = 2, k: float = 0.1, seed
                          continuous_update=False)
     pick_k = W.FloatLogSlider(value=k, base=10, min=-4, max=0, step=0.25, description="k",
                               continuous_update=False, readout_format=".4f")
-    readout, samples, errors = _readout(), _text_pane("160px"), _errors()
+    readout, samples, errors = _readout(), _text_pane("110px"), _errors()
 
     def draw():
         result = ngram.ngram_experiment(models, heldout, itos, pick_n.value, pick_k.value, seed=seed)
@@ -396,8 +396,6 @@ def bptt_gradient_explorer(cases: dict, length: int = 20, max_length: int | None
     positive_int("length", length, minimum=2, maximum=max_length, hint=_SLIDER_RANGE)
     slider = W.IntSlider(value=length, min=2, max=max_length, description="T", continuous_update=False)
     readout, picture, errors = _readout(), pictures.GradientReach(list(cases), max_length), _errors()
-    picture.cover({label: rnn.last_step_gradient_norms(params, x[:max_length], targets[:max_length])
-                   for label, (params, x, targets) in cases.items()})  # the longest T spans the widest range
 
     def draw():
         T = slider.value
@@ -474,7 +472,9 @@ def wall_clipping_summary(result: dict) -> str:
     s = result["settings"]
     return (f"largest update: {result['largest_update_plain']:.3g} without clipping, "
             f"{result['largest_update_clipped']:.3g} with {s['clip']} clipping "
-            f"(lr x c = {s['lr'] * s['threshold']:.3g}); at the wall the unclipped loss went "
+            + (f"(lr x c = {s['lr'] * s['threshold']:.3g})" if s["clip"] == "norm" else  # each of 2 entries capped
+               f"(at most lr x c x sqrt(2) = {s['lr'] * s['threshold'] * np.sqrt(2):.3g})")
+            + f"; at the wall the unclipped loss went "
             f"{result['loss_before_jump']:.3g} -> {result['loss_after_jump']:.3g}; final loss "
             f"{result['final_loss_plain']:.2g} (no clipping) vs {result['final_loss_clipped']:.2g} (clipped)")
 
@@ -556,6 +556,8 @@ def lstm_gate_explorer(sequences, traces, length: int = 40, f: float = 0.9, i: f
             trained[len(x)].live.render()
 
     def draw():
+        for slider in sliders.values():  # the gate sliders act on the hand-set cell only
+            slider.disabled = mode.value != "set the gates"
         if mode.value == "set the gates":
             fv, iv, ov = (sliders[n].value for n in "fio")
             result = cells.cell_state_with_fixed_gates(fv, iv, ov, g)
@@ -567,7 +569,7 @@ def lstm_gate_explorer(sequences, traces, length: int = 40, f: float = 0.9, i: f
             x, trace = sequences[pick.value], traces[pick.value]
             marks = np.flatnonzero(x[:, 1] > 0)
             trained[len(x)].update(x, trace, _busiest_units(trace))
-            readout.value = (f"sequence {pick.value}: target {x[marks, 0].sum():.3f}; mean forget gate "
+            readout.value = (f"sequence {pick.value}: target {x[marks, 0].sum():.3f}; mean forget gate (all units) "
                              f"<b>{trace['f'].mean():.3f}</b>; mean input gate at the marked steps "
                              f"<b>{trace['i'][marks].mean():.3f}</b> vs elsewhere "
                              f"{np.delete(trace['i'], marks, axis=0).mean():.3f}")
@@ -670,6 +672,8 @@ def sampling_explorer(model, vocab, prompt: str, temperature: float = 1.0, n: in
         # the distribution first (a few ms), then the text (about 0.5 ms a character): the picture and
         # the readout change at once, and the sample follows
         prompt = box.value or " "
+        temp.disabled = method.value in ("greedy", "beam")  # they take the most likely character: no T
+        k.disabled = method.value != "top_k"
         result = sampling.next_character(model, vocab, prompt, method.value, temp.value, k.value)
         picture.update(result["chars"], result["probs"], method.value)
         sample.value = "<i style='color:#6c757d'>writing a new sample...</i>"
