@@ -6,6 +6,8 @@ direction; element-wise clipping caps every entry at ``c`` and so may turn it.
 Both take a float array of any shape (flatten a model's gradients first) and
 return a new array.
 """
+from functools import lru_cache
+
 import numpy as np
 
 from course_utils.checks.arguments import choice, finite_array, finite_number, positive_int
@@ -70,6 +72,19 @@ def descend(loss_and_grad, start, lr: float, steps: int, clip: str = "none", thr
 WALL_STARTS = {"A": (5.0, -6.0), "B": (7.0, -5.0), "C": (12.0, -3.0)}
 
 
+def _one_unit(theta):
+    from course_utils import spectra
+
+    return spectra.one_unit_loss_and_grad(theta[0], theta[1])
+
+
+@lru_cache(maxsize=64)
+def _plain_descent(start: str, lr: float, steps: int) -> dict:
+    """The unclipped run of ``wall_experiment``: it does not depend on the clipping rule or threshold,
+    so the widget's clipping controls reuse it (treat the arrays as read-only)."""
+    return descend(_one_unit, WALL_STARTS[start], lr, steps)
+
+
 def wall_experiment(start: str = "A", clip: str = "norm", threshold: float = 5.0, lr: float = 0.02,
                     steps: int = 300) -> dict:
     """Gradient descent on the one-unit RNN's error surface (notebook 08), with and without clipping.
@@ -80,13 +95,10 @@ def wall_experiment(start: str = "A", clip: str = "norm", threshold: float = 5.0
     update of each (``lr * step_norm``), the loss just before and after the
     largest unclipped step, and the final losses.
     """
-    from course_utils import spectra
-
     choice("start", start, tuple(WALL_STARTS))
     choice("clip", clip, ("norm", "elementwise"))
-    loss_and_grad = lambda theta: spectra.one_unit_loss_and_grad(theta[0], theta[1])  # noqa: E731
-    plain = descend(loss_and_grad, WALL_STARTS[start], lr, steps)
-    clipped = descend(loss_and_grad, WALL_STARTS[start], lr, steps, clip=clip, threshold=threshold)
+    clipped = descend(_one_unit, WALL_STARTS[start], lr, steps, clip=clip, threshold=threshold)  # checks lr, steps
+    plain = _plain_descent(start, float(lr), int(steps))
     jump = int(np.argmax(plain["grad_norm"])) if len(plain["grad_norm"]) else 0
     return {
         "plain": plain, "clipped": clipped,
