@@ -20,7 +20,7 @@ def test_show_sends_a_png_of_the_figure_to_its_image_widget():
     live.show()
     picture = Image.open(io.BytesIO(live.image.value))
     assert picture.format == "PNG" and picture.size == (400, 300) and picture.mode == "RGBA"
-    assert "course-figure" in live.image._dom_classes
+    assert "course-figure" in live.image._dom_classes and live.image.layout.width == "400px"
 
 
 def test_a_data_move_keeps_the_frame_and_a_limit_move_redraws_it():

@@ -29,9 +29,11 @@ from PIL import Image
 PNG_LEVEL = 1  # zlib level 1: a few times faster than the default 6, the file about 10% larger
 
 
-def live_image() -> W.Image:
-    """The image widget a figure is shown in (the browser test and the bench find it by its class)."""
-    image = W.Image(format="png")
+def live_image(width_px: float) -> W.Image:
+    """The image widget a figure ``width_px`` pixels wide is shown in, at that width (a column of widgets
+    would otherwise stretch it to the page's width, blurring it), narrower only on a narrow page.
+    The browser test and the bench find it by its class."""
+    image = W.Image(format="png", layout=W.Layout(width=f"{width_px:.0f}px", max_width="100%", height="auto"))
     image.add_class("course-figure")
     return image
 
@@ -63,7 +65,7 @@ class LiveFigure:
     def image(self) -> W.Image:
         """The image widget (made at first use, so a figure that is only drawn makes no widget)."""
         if self._image is None:
-            self._image = live_image()
+            self._image = live_image(self.fig.bbox.width)
         return self._image
 
     def animate(self, *artists):
