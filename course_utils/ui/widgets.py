@@ -1,8 +1,8 @@
 """The interactive experiments. Imported by notebooks only.
 
 Each widget is a thin layer: a pure function (unit-tested elsewhere) computes
-the numbers, a function in ``plots`` draws them, and the widget wires controls
-to both (``_live`` below).
+the numbers, a picture of ``pictures`` (built once, redrawn in place) shows them,
+and the widget wires controls to both (``_live`` below).
 
 Each widget checks its call's arguments first: a value its controls cannot show
 (a starting value outside a slider, an option not in a menu) is refused with a
