@@ -4,11 +4,14 @@ Batch 32, length 100, input 64, hidden 256, float32, CPU (or the GPU with --devi
 Every timing is the median of --repeats runs; the variants are interleaved run by run so
 that a busy machine slows them alike, and the ratio scratch / torch is taken per kind.
 Also times a plain hand loop (lstm_step on x_t at every step, no precomputed input
-projection) to show what the layer's two speed tricks buy.
+projection) to show what the layer's two speed tricks buy, and the separate fast path
+course_utils.fast_lstm.FastLSTMLayer (hand-written BPTT, oneDNN's products) twice: as it
+is, and with torch's default kernels (oneDNN off), to show which of its tricks buys what.
 
     .venv/bin/python bench/rnn_cells.py            # writes bench/results/rnn_cells.json
 """
 import argparse
+import contextlib
 import json
 import platform
 import statistics
@@ -18,7 +21,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from course_utils import cells, config
+from course_utils import cells, config, fast_lstm
 
 
 class HandLoopLSTM(nn.Module):
@@ -36,6 +39,20 @@ class HandLoopLSTM(nn.Module):
             h, c = cells.lstm_step(x[:, t], h, c, p.W_ih, p.W_hh, p.b_ih, p.b_hh)
             outs.append(h)
         return torch.stack(outs, 1), (h, c)
+
+
+@contextlib.contextmanager
+def onednn(on: bool):
+    """FastLSTMLayer's products through oneDNN (if torch has it) or torch's default kernel, for forward and backward."""
+    saved = fast_lstm.ONEDNN
+    fast_lstm.ONEDNN = saved and on
+    try:
+        yield
+    finally:
+        fast_lstm.ONEDNN = saved
+
+
+TORCH_KERNELS = "fast LSTM, torch kernels"
 
 
 def fwd_bwd(model, x):
@@ -57,36 +74,42 @@ def main():
     lstm, gru, rnn = (nn.LSTM(D, H, batch_first=True).to(dev), nn.GRU(D, H, batch_first=True).to(dev),
                       nn.RNN(D, H, batch_first=True).to(dev))
     s_lstm = cells.LSTMLayer(D, H).to(dev).load_from(lstm)
+    fast = fast_lstm.FastLSTMLayer(D, H).to(dev).load_from(lstm)
     models = {
         "nn.LSTM": lstm, "scratch LSTM": s_lstm, "hand-loop LSTM": HandLoopLSTM(s_lstm),
+        "fast LSTM": fast, TORCH_KERNELS: fast,
         "nn.GRU": gru, "scratch GRU": cells.GRULayer(D, H).to(dev).load_from(gru),
         "nn.RNN": rnn, "scratch RNN": cells.make_layer("rnn", D, H).to(dev).load_from(rnn),
     }
     times = {name: [] for name in models}
     for name, m in models.items():   # warm-up
-        fwd_bwd(m, x)
+        with onednn(name != TORCH_KERNELS):
+            fwd_bwd(m, x)
     for _ in range(args.repeats):
         for name, m in models.items():
             m.zero_grad(set_to_none=True)
             if dev.type == "cuda":
                 torch.cuda.synchronize()
-            t0 = time.perf_counter()
-            fwd_bwd(m, x)
-            if dev.type == "cuda":
-                torch.cuda.synchronize()
-            times[name].append(time.perf_counter() - t0)
+            with onednn(name != TORCH_KERNELS):
+                t0 = time.perf_counter()
+                fwd_bwd(m, x)
+                if dev.type == "cuda":
+                    torch.cuda.synchronize()
+                times[name].append(time.perf_counter() - t0)
     med = {name: statistics.median(v) * 1e3 for name, v in times.items()}
     ratios = {"LSTM": med["scratch LSTM"] / med["nn.LSTM"], "GRU": med["scratch GRU"] / med["nn.GRU"],
-              "RNN": med["scratch RNN"] / med["nn.RNN"], "hand-loop LSTM": med["hand-loop LSTM"] / med["nn.LSTM"]}
+              "RNN": med["scratch RNN"] / med["nn.RNN"], "hand-loop LSTM": med["hand-loop LSTM"] / med["nn.LSTM"],
+              "fast LSTM": med["fast LSTM"] / med["nn.LSTM"], TORCH_KERNELS: med[TORCH_KERNELS] / med["nn.LSTM"]}
     print(f"forward+backward, batch {B}, length {T}, input {D}, hidden {H}; median of {args.repeats}, "
           f"{args.threads} thread(s), {dev}")
     for name, ms in med.items():
-        print(f"  {name:<16} {ms:8.1f} ms")
+        print(f"  {name:<24} {ms:8.1f} ms")
     for kind, r in ratios.items():
-        print(f"  ratio {kind:<14} / torch = {r:.2f}x")
+        print(f"  ratio {kind:<24} / torch = {r:.2f}x")
     result = {"bench": "rnn_cells", "shape": {"batch": B, "time": T, "input": D, "hidden": H},
               "median_ms": med, "ratio_vs_torch": ratios, "repeats": args.repeats, "threads": args.threads,
-              "device": str(dev), "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
+              "device": str(dev), "fast_lstm_onednn": fast_lstm.ONEDNN,
+              "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
               "cpus": torch.get_num_threads(), "torch": torch.__version__,
               "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     out = Path(__file__).resolve().parent / "results" / "rnn_cells.json"
