@@ -41,18 +41,12 @@ class HandLoopLSTM(nn.Module):
         return torch.stack(outs, 1), (h, c)
 
 
-@contextlib.contextmanager
-def onednn(on: bool):
-    """FastLSTMLayer's products through oneDNN (if torch has it) or torch's default kernel, for forward and backward."""
-    saved = fast_lstm.ONEDNN
-    fast_lstm.ONEDNN = saved and on
-    try:
-        yield
-    finally:
-        fast_lstm.ONEDNN = saved
-
-
 TORCH_KERNELS = "fast LSTM, torch kernels"
+
+
+def kernels(name):
+    """The fast LSTM's products: torch's default kernel for the TORCH_KERNELS run, else oneDNN where torch has it."""
+    return fast_lstm.default_kernels() if name == TORCH_KERNELS else contextlib.nullcontext()
 
 
 def fwd_bwd(model, x):
@@ -83,14 +77,14 @@ def main():
     }
     times = {name: [] for name in models}
     for name, m in models.items():   # warm-up
-        with onednn(name != TORCH_KERNELS):
+        with kernels(name):
             fwd_bwd(m, x)
     for _ in range(args.repeats):
         for name, m in models.items():
             m.zero_grad(set_to_none=True)
             if dev.type == "cuda":
                 torch.cuda.synchronize()
-            with onednn(name != TORCH_KERNELS):
+            with kernels(name):
                 t0 = time.perf_counter()
                 fwd_bwd(m, x)
                 if dev.type == "cuda":

@@ -17,12 +17,14 @@ computes, with the tricks that cuDNN and oneDNN (behind ``nn.LSTM``) use:
   into its blocked layout. At batch 32 and hidden 256 the products are most of
   the time, so their kernel decides the speed: with torch's default kernel the
   hand-written backward alone is about as fast as autograd's
-  (``bench/rnn_cells.py`` times both).
+  (``bench/rnn_cells.py`` times both; :func:`default_kernels` switches oneDNN off).
 
 The oneDNN calls are torch's internal ops (the ones ``torch.compile`` emits);
 where torch lacks them, or off the CPU, or in float64, :func:`linear` is plain
 ``torch.nn.functional.linear`` and the results are the same.
 """
+import contextlib
+
 import torch
 
 from course_utils.cells import LSTMLayer
@@ -38,6 +40,17 @@ def _onednn_works() -> bool:
 
 
 ONEDNN = torch.backends.mkldnn.is_available() and _onednn_works()
+
+
+@contextlib.contextmanager
+def default_kernels():
+    """Inside ``with default_kernels():`` (forward and backward) the products use torch's default kernel."""
+    global ONEDNN
+    saved, ONEDNN = ONEDNN, False
+    try:
+        yield
+    finally:
+        ONEDNN = saved
 
 
 def _onednn(t) -> bool:

@@ -1,4 +1,7 @@
 """The fast LSTM path (course_utils.fast_lstm) equals the readable LSTMLayer and nn.LSTM: outputs, state, gradients."""
+import contextlib
+import platform
+
 import pytest
 import torch
 from torch import nn
@@ -39,12 +42,12 @@ def _three(D, H, dtype, forget_bias=0.0):
 @pytest.mark.parametrize("onednn", [True, False], ids=["oneDNN-if-available", "torch-kernels"])
 @pytest.mark.parametrize("with_state", [False, True])
 @pytest.mark.parametrize("loss", sorted(_losses()))
-def test_fast_layer_equals_the_readable_layer_and_torch_in_float32(monkeypatch, onednn, with_state, loss):
-    monkeypatch.setattr(fast_lstm, "ONEDNN", fast_lstm.ONEDNN and onednn)
+def test_fast_layer_equals_the_readable_layer_and_torch_in_float32(onednn, with_state, loss):
     ref, readable, fast = _three(6, 8, torch.float32, forget_bias=1.0)
     x = torch.randn(5, 11, 6)
     state = (torch.randn(5, 8), torch.randn(5, 8)) if with_state else None
-    got = _run(fast, x, state, _losses()[loss])
+    with contextlib.nullcontext() if onednn else fast_lstm.default_kernels():
+        got = _run(fast, x, state, _losses()[loss])
     for other in (readable, ref):
         for a, b in zip(got, _run(other, x, state, _losses()[loss]), strict=True):
             assert a.shape == b.shape and torch.allclose(a, b, atol=2e-5, rtol=1e-4), (a - b).abs().max()
@@ -74,6 +77,15 @@ def test_one_step_and_a_batch_of_one():
         x = torch.randn(*shape)
         for a, b in zip(_run(fast, x, None, _losses()["all"]), _run(ref, x, None, _losses()["all"]), strict=True):
             assert torch.allclose(a, b, atol=2e-5, rtol=1e-4)
+
+
+def test_default_kernels_switches_onednn_off_and_back():
+    before = fast_lstm.ONEDNN
+    with fast_lstm.default_kernels():
+        assert fast_lstm.ONEDNN is False and not fast_lstm._onednn(torch.zeros(1))
+    assert fast_lstm.ONEDNN == before
+    if torch.backends.mkldnn.is_available() and platform.machine() in ("x86_64", "AMD64"):  # torch's x86 wheels
+        assert fast_lstm._onednn(torch.zeros(1)) and not fast_lstm._onednn(torch.zeros(1, dtype=torch.float64))
 
 
 def test_fast_layer_keeps_the_readable_layers_checks():
