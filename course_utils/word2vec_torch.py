@@ -193,24 +193,10 @@ def _check_sentences(sentences, vocab_size: int) -> int:
     return n_words
 
 
-def train(model, sentences, counts, epochs: int = 5, window: int = 5, negatives: int = 5,
-          sample: float = 1e-3, lr: float = 0.025, min_lr: float = 1e-4, batch_size: int = 1024,
-          seed: int = 0, progress: bool = True, on_step=None) -> dict:
-    """Train ``model`` (a :class:`SkipGram` or :class:`CBOW`) with SGD, as word2vec does (notebook 03).
-
-    sentences: list of 1-D id arrays with ``<unk>`` (id 0) removed; counts:
-    word counts ``(V,)`` (``Vocab.counts``). Every epoch draws new subsampled
-    text and new shrunk windows; noise words are drawn from unigram^0.75
-    (``word2vec.unigram_table``); ``seed`` drives all of these draws. The
-    learning rate falls linearly from ``lr`` to ``min_lr``. The update is
-    word2vec's sparse SGD on the rows a batch touches, so there is no gradient
-    norm to clip. ``on_step(step, history)`` is called after every update.
-    Threads follow the caller's setting (``config.set_threads``). Returns
-    ``{"nats": [mean loss per example of every update], "seconds": ...,
-    "words": corpus tokens seen (epochs x corpus length), "words_per_s": ...}``. The model is left in eval mode.
-    """
-    from tqdm.auto import tqdm
-
+def _checked_training_arguments(model, sentences, counts, epochs, window, negatives, sample, lr, min_lr,
+                                batch_size):
+    """:func:`train`'s arguments checked; returns ``(architecture, epochs, window, negatives, batch_size, lr,
+    counts)`` with ``counts`` as float64 and ``<unk>``'s count set to 0."""
     architecture = {SkipGram: "skipgram", CBOW: "cbow"}.get(type(model))
     if architecture is None:
         raise TypeError(f"model must be a SkipGram or CBOW, got {type(model).__name__}")
@@ -229,6 +215,29 @@ def train(model, sentences, counts, epochs: int = 5, window: int = 5, negatives:
     if len(counts) != model.out_embed.num_embeddings:
         raise ValueError(f"counts has {len(counts)} entries but the model's vocabulary has "
                          f"{model.out_embed.num_embeddings}")
+    return architecture, epochs, window, negatives, batch_size, lr, counts
+
+
+def train(model, sentences, counts, epochs: int = 5, window: int = 5, negatives: int = 5,
+          sample: float = 1e-3, lr: float = 0.025, min_lr: float = 1e-4, batch_size: int = 1024,
+          seed: int = 0, progress: bool = True, on_step=None) -> dict:
+    """Train ``model`` (a :class:`SkipGram` or :class:`CBOW`) with SGD, as word2vec does (notebook 03).
+
+    sentences: list of 1-D id arrays with ``<unk>`` (id 0) removed; counts:
+    word counts ``(V,)`` (``Vocab.counts``). Every epoch draws new subsampled
+    text and new shrunk windows; noise words are drawn from unigram^0.75
+    (``word2vec.unigram_table``); ``seed`` drives all of these draws. The
+    learning rate falls linearly from ``lr`` to ``min_lr``. The update is
+    word2vec's sparse SGD on the rows a batch touches, so there is no gradient
+    norm to clip. ``on_step(step, history)`` is called after every update.
+    Threads follow the caller's setting (``config.set_threads``). Returns
+    ``{"nats": [mean loss per example of every update], "seconds": ...,
+    "words": corpus tokens seen (epochs x corpus length), "words_per_s": ...}``. The model is left in eval mode.
+    """
+    from tqdm.auto import tqdm
+
+    architecture, epochs, window, negatives, batch_size, lr, counts = _checked_training_arguments(
+        model, sentences, counts, epochs, window, negatives, sample, lr, min_lr, batch_size)
     rng = np.random.default_rng(seed)
     device = model.out_embed.weight.device
     gen = torch.Generator(device=device).manual_seed(seed)   # the noise draws, leaving torch's global generator alone

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils import embeddings, evaluation, gradients, ngram, neural_lm, word2vec, word2vec_torch
+from course_utils import (embeddings, evaluation, gradients, ngram, neural_lm, word2vec, word2vec_fast,
+                          word2vec_torch)
 from course_utils.data import planted_corpus, pretrained
 from course_utils.data.text import Vocab, tokenize
 
@@ -43,9 +44,11 @@ def _nlm():
     return neural_lm.NeuralLM(5, 2, embed_dim=4, hidden=4)
 
 
-def _train_w2v(**kwargs):
+def _train_w2v(train=None, **kwargs):
     args = dict(model=word2vec_torch.SkipGram(5, 2), sentences=[np.array([1, 2, 3, 4])], counts=np.ones(5))
     args.update(kwargs)
+    if train is not None:                     # word2vec_fast.train_fast: train's arguments, no progress bar
+        return train(args.pop("model"), args.pop("sentences"), args.pop("counts"), **args)
     return word2vec_torch.train(args.pop("model"), args.pop("sentences"), args.pop("counts"), progress=False, **args)
 
 
@@ -190,6 +193,12 @@ ROWS = {
         lambda: _train_w2v(model=_nan(word2vec_torch.SkipGram(5, 2))), ValueError, NAN_WEIGHTS),
     "train: not a word2vec model": (
         lambda: _train_w2v(model=torch.nn.Linear(2, 2)), TypeError, "model must be a SkipGram or CBOW"),
+    "train_fast: text instead of ids (train's checks)": (
+        lambda: word2vec_fast.train_fast(word2vec_torch.SkipGram(5, 2), ["the cat sat"], np.ones(5)), ValueError,
+        r"sentences\[0\] must be a sequence of integer ids, got the string 'the cat sat'"),
+    "train_fast: so many negatives that an epoch's noise needs gigabytes": (
+        lambda: _train_w2v(train=word2vec_fast.train_fast, negatives=10**9), ValueError,
+        r"negatives must be an int in \[1, 6710885\] \(train_fast holds an epoch's noise words for 4 tokens in 2 GB\)"),
     "SkipGram: vocab_size 0": (
         lambda: word2vec_torch.SkipGram(0, 4), ValueError, "vocab_size must be an int >= 1, got 0"),
 
