@@ -1,4 +1,4 @@
-"""What the libraries do: notebook 03's word2vec training with a compiled step, as fast as gensim.
+"""What the libraries do: notebook 03's word2vec training with a compiled step, about as fast as gensim.
 
 :func:`course_utils.word2vec_torch.train` is the loop the course teaches. A
 profile of one epoch (``bench/word2vec_vs_gensim.py``) finds its time in the
@@ -40,7 +40,7 @@ def _negative_sampling_update(v, targets, W_out, lr):
     v: ``(batch, dim)``; targets: ``(batch, 1 + K)``, the true word first; lr: a 0-d tensor (a
     float would be compiled in as a constant). Updates ``W_out`` in place; returns ``(loss, step_v)``.
     """
-    batch, dim = v.shape
+    dim = v.shape[1]
     U = W_out[targets]                                              # (batch, 1 + K, dim)
     scores = (U * v.unsqueeze(1)).sum(2)                            # s_k = u_k . v
     loss = F.softplus(-scores[:, 0]).sum() + F.softplus(scores[:, 1:]).sum()
@@ -106,7 +106,7 @@ def train_fast(model, sentences, counts, epochs: int = 5, window: int = 5, negat
         model, sentences, counts, epochs, window, negatives, sample, lr, min_lr, batch_size)
     n_words = sum(len(s) for s in sentences)
     # an epoch's targets, (1 + K) ids of 8 bytes per example, are held at once
-    most_examples = n_words * (2 * window if architecture == "skipgram" else 1)
+    most_examples = max(1, n_words * (2 * window if architecture == "skipgram" else 1))
     negatives = positive_int("negatives", negatives, maximum=max(1, MAX_BYTES // (8 * most_examples) - 1),
                              hint=f"train_fast holds an epoch's noise words for {n_words} tokens in 2 GB")
     # detached views share the weights' storage: the compiled step updates the model in place
@@ -145,7 +145,7 @@ def train_fast(model, sentences, counts, epochs: int = 5, window: int = 5, negat
                   zip(inputs[:full].split(batch_size), targets[:full].split(batch_size), lr_t)]
         if full < len(outputs):                     # the last, shorter batch: no new compile for its shape
             losses.append(sgd_step(model, inputs[full:], targets[full:], lrs[-1]))
-        if losses:                                  # one .item() per epoch, not per batch
+        if losses:                                  # read once per epoch, not with an .item() per batch
             sizes = np.diff(np.minimum(np.arange(n_batches + 1) * batch_size, len(outputs)))
             nats.extend((torch.stack(losses).cpu().numpy() / sizes).tolist())
         step += n_batches
