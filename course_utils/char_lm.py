@@ -84,9 +84,29 @@ class CharLM(nn.Module):
         return self.fc(outputs), state
 
 
+LR_SCHEDULES = ("cosine", "linear")
+
+
+def scheduled_lr(lr: float, progress: float, schedule: str | None = None, warmup: float = 0.05) -> float:
+    """The learning rate at ``progress`` in [0, 1] of the run (updates done / steps, or time used / seconds).
+
+    ``None``: ``lr`` throughout. ``"cosine"`` / ``"linear"``: a linear warm-up from 0 to ``lr`` over the
+    first ``warmup`` of the run, then down to 0 at the end, along half a cosine or a straight line:
+    ``lr * (1 + cos(pi * r)) / 2`` or ``lr * (1 - r)``, with ``r = (progress - warmup) / (1 - warmup)``.
+    """
+    if schedule is None:
+        return lr
+    progress = min(max(progress, 0.0), 1.0)
+    if progress < warmup:
+        return lr * progress / warmup
+    r = (progress - warmup) / (1 - warmup)
+    return lr * (1 + math.cos(math.pi * r)) / 2 if schedule == "cosine" else lr * (1 - r)
+
+
 def train_char_lm(model: nn.Module, ids, steps: int | None = None, seconds: float | None = None,
                   batch_size: int = 64, window: int = 100, lr: float = 3e-3, clip: float | None = 1.0,
-                  device=None, progress: bool = True, on_step=None) -> dict:
+                  device=None, progress: bool = True, on_step=None, lr_schedule: str | None = None,
+                  warmup: float = 0.05) -> dict:
     """Train with teacher forcing on TBPTT windows until ``steps`` updates or ``seconds`` have passed.
 
     The reference copy of the loop notebook 10 writes out. ids: the training
@@ -94,6 +114,11 @@ def train_char_lm(model: nn.Module, ids, steps: int | None = None, seconds: floa
     state reset at each new epoch). Adam; ``clip`` (``None``: off) caps the
     gradient norm; ``on_step(step, history)`` is called after every update (a
     live plot hooks in here). Nothing is drawn at random, so there is no seed.
+    ``lr_schedule`` (``None``: a constant ``lr``; ``"cosine"`` or ``"linear"``)
+    sets each update's learning rate with :func:`scheduled_lr`, warming up over
+    the first ``warmup`` fraction of the run and reaching 0 at its end: the
+    run's progress is updates / ``steps`` or elapsed time / ``seconds``,
+    whichever is further along.
     Returns ``{"bits": [training loss in bits per character of every update]}``;
     the model is left in eval mode.
     """
@@ -106,6 +131,11 @@ def train_char_lm(model: nn.Module, ids, steps: int | None = None, seconds: floa
     if seconds is not None:
         seconds = finite_number("seconds", seconds, above=0)
     check_training_arguments(model, lr, clip)
+    if lr_schedule is not None:
+        choice("lr_schedule", lr_schedule, LR_SCHEDULES)
+        warmup = finite_number("warmup", warmup, minimum=0, maximum=1, hint="a fraction of the run")
+        if warmup == 1:
+            raise ValueError("warmup must be a fraction of the run below 1 (the decay needs the rest), got 1")
     ids = model_ids(model, ids)
     device = device or next(model.parameters()).device
     model.to(device).train()
@@ -118,6 +148,9 @@ def train_char_lm(model: nn.Module, ids, steps: int | None = None, seconds: floa
             state = batching.detach_state(state)
             logits, state = model(x, state)
             loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+            if lr_schedule is not None:
+                run_progress = _run_progress(len(history["bits"]), steps, seconds, start)
+                opt.param_groups[0]["lr"] = scheduled_lr(lr, run_progress, lr_schedule, warmup)
             update(model, opt, loss, clip)
             history["bits"].append(loss.item() / math.log(2))
             bar.update(1)
@@ -131,6 +164,13 @@ def train_char_lm(model: nn.Module, ids, steps: int | None = None, seconds: floa
                 bar.close()
                 model.eval()
                 return history
+
+
+def _run_progress(done: int, steps: int | None, seconds: float | None, start: float) -> float:
+    """How far along a run is, in [0, 1]: updates done / ``steps`` or time used / ``seconds``, the further."""
+    by_steps = done / steps if steps is not None else 0.0
+    by_time = (time.perf_counter() - start) / seconds if seconds is not None else 0.0
+    return min(max(by_steps, by_time), 1.0)
 
 
 @torch.no_grad()

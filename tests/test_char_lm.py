@@ -61,3 +61,71 @@ def test_forget_bias_is_applied_and_cells_are_named():
 def test_train_rejects_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         char_lm.train_char_lm(char_lm.CharLM(5, 4, 6), np.arange(50) % 5, progress=False, **kwargs)
+
+
+@pytest.mark.parametrize("schedule, expected", [
+    (None, lambda r: 1.0),
+    ("cosine", lambda r: (1 + math.cos(math.pi * r)) / 2),
+    ("linear", lambda r: 1 - r),
+])
+def test_scheduled_lr_follows_its_formula(schedule, expected):
+    lr, warmup = 0.02, 0.1
+    for progress in np.linspace(0, 1, 21):
+        got = char_lm.scheduled_lr(lr, progress, schedule, warmup)
+        if schedule is not None and progress < warmup:
+            want = lr * progress / warmup                       # the linear warm-up from 0
+        else:
+            want = lr * expected((progress - warmup) / (1 - warmup))
+        assert got == pytest.approx(want, abs=1e-12), (schedule, progress)
+    if schedule is not None:
+        assert char_lm.scheduled_lr(lr, warmup, schedule, warmup) == pytest.approx(lr)   # the peak
+        assert char_lm.scheduled_lr(lr, 1.0, schedule, warmup) == pytest.approx(0.0)     # nothing left at the end
+        assert char_lm.scheduled_lr(lr, 0.0, schedule, 0.0) == pytest.approx(lr)          # no warm-up
+
+
+def _adam_loop(model, ids, lrs, batch_size=4, window=10, clip=1.0):
+    """The loop train_char_lm runs, written out, with the learning rate lrs[i] at update i."""
+    opt = torch.optim.Adam(model.parameters(), lr=lrs[0])
+    state, windows = None, char_lm.batching.bptt_windows(ids, batch_size, window)
+    for lr, (x, y) in zip(lrs, windows):
+        opt.param_groups[0]["lr"] = lr
+        state = char_lm.batching.detach_state(state)
+        logits, state = model(x, state)
+        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+        opt.step()
+    return model
+
+
+def _same_weights(a, b):
+    return all(torch.allclose(p, q, atol=1e-6) for p, q in zip(a.parameters(), b.parameters()))
+
+
+def test_the_default_keeps_a_constant_lr_and_a_schedule_sets_each_update():
+    ids, steps, lr = np.arange(400) % 9, 6, 0.05
+
+    def fresh():
+        torch.manual_seed(0)
+        return char_lm.CharLM(9, 4, 8)
+
+    default = fresh()
+    char_lm.train_char_lm(default, ids, steps=steps, batch_size=4, window=10, lr=lr, progress=False)
+    assert _same_weights(default, _adam_loop(fresh(), ids, [lr] * steps))
+    cosine = fresh()
+    char_lm.train_char_lm(cosine, ids, steps=steps, batch_size=4, window=10, lr=lr, progress=False,
+                          lr_schedule="cosine", warmup=0.2)
+    lrs = [char_lm.scheduled_lr(lr, i / steps, "cosine", 0.2) for i in range(steps)]
+    assert _same_weights(cosine, _adam_loop(fresh(), ids, lrs))
+    assert not _same_weights(cosine, default)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"lr_schedule": "Cosine"}, r"lr_schedule must be one of 'cosine', 'linear', got 'Cosine'"),
+    ({"lr_schedule": "cosine", "warmup": 1.5}, r"warmup must be a finite number >= 0 and <= 1"),
+    ({"lr_schedule": "linear", "warmup": 1}, r"warmup must be a fraction of the run below 1"),
+])
+def test_train_rejects_a_bad_schedule(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        char_lm.train_char_lm(char_lm.CharLM(5, 4, 6), np.arange(50) % 5, steps=3, progress=False, **kwargs)

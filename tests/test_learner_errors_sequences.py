@@ -159,6 +159,12 @@ ROWS = {
     "train_char_lm: negative seconds": (
         lambda: char_lm.train_char_lm(_char_lm(), IDS, seconds=-1, progress=False), ValueError,
         r"seconds must be a finite number > 0"),
+    "train_char_lm: a capitalised lr_schedule": (
+        lambda: char_lm.train_char_lm(_char_lm(), IDS, steps=2, lr_schedule="Cosine", progress=False), ValueError,
+        r"lr_schedule must be one of 'cosine', 'linear', got 'Cosine'"),
+    "train_char_lm: warmup as a percentage": (
+        lambda: char_lm.train_char_lm(_char_lm(), IDS, steps=2, lr_schedule="cosine", warmup=5, progress=False),
+        ValueError, r"warmup must be a finite number >= 0 and <= 1 \(a fraction of the run\), got 5"),
     "bits_per_char: NaN weights": (lambda: char_lm.bits_per_char(_nan(_char_lm()), IDS), ValueError, NAN_WEIGHTS),
     "next_char_accuracy: NaN weights": (
         lambda: char_lm.next_char_accuracy(_nan(_char_lm()), IDS), ValueError, NAN_WEIGHTS),
