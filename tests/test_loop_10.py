@@ -17,8 +17,9 @@ def data():
     return vocab, vocab.encode(TEXT)
 
 
-@pytest.mark.parametrize("cell, clip", [("lstm", 1.0), ("rnn", None)])
-def test_notebook_train_char_lm_equals_the_package(data, cell, clip):
+@pytest.mark.parametrize("cell, clip, schedule", [("lstm", 1.0, None), ("rnn", None, None), ("lstm", 1.0, "cosine"),
+                                                  ("rnn", 1.0, "cosine")])
+def test_notebook_train_char_lm_equals_the_package(data, cell, clip, schedule):
     train_char_lm = notebook_function("10_char_lm_sampling.ipynb", "train_char_lm")
     vocab, ids = data
     torch.manual_seed(0)
@@ -26,9 +27,11 @@ def test_notebook_train_char_lm_equals_the_package(data, cell, clip):
     reference = copy.deepcopy(model)
     seen, seen_ref = [], []
     # 4 windows of 10 per pass over the text: 7 updates start a second pass (the state reset)
-    ours = train_char_lm(model, ids, 7, 10, 10, 0.02, clip=clip, on_step=lambda s, h: seen.append((s, len(h["bits"]))))
+    ours = train_char_lm(model, ids, 7, 10, 10, 0.02, clip=clip, lr_schedule=schedule,
+                         on_step=lambda s, h: seen.append((s, len(h["bits"]))))
     theirs = char_lm.train_char_lm(reference, ids, steps=7, batch_size=10, window=10, lr=0.02, clip=clip,
-                                   progress=False, on_step=lambda s, h: seen_ref.append((s, len(h["bits"]))))
+                                   progress=False, lr_schedule=schedule,
+                                   on_step=lambda s, h: seen_ref.append((s, len(h["bits"]))))
     assert ours == theirs and len(ours["bits"]) == 7
     assert seen == seen_ref == [(s, s) for s in range(1, 8)]
     assert not model.training and not reference.training
