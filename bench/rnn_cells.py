@@ -13,6 +13,7 @@ is, and with torch's default kernels (oneDNN off), to show which of its tricks b
 import argparse
 import contextlib
 import json
+import os
 import platform
 import statistics
 import time
@@ -61,6 +62,7 @@ def main():
     ap.add_argument("--device", default="cpu")
     args = ap.parse_args()
     config.set_threads(args.threads)
+    load_before = os.getloadavg()[0]
     torch.manual_seed(0)
     dev = torch.device(args.device)
     B, T, D, H = 32, 100, 64, 256
@@ -94,14 +96,22 @@ def main():
     ratios = {"LSTM": med["scratch LSTM"] / med["nn.LSTM"], "GRU": med["scratch GRU"] / med["nn.GRU"],
               "RNN": med["scratch RNN"] / med["nn.RNN"], "hand-loop LSTM": med["hand-loop LSTM"] / med["nn.LSTM"],
               "fast LSTM": med["fast LSTM"] / med["nn.LSTM"], TORCH_KERNELS: med[TORCH_KERNELS] / med["nn.LSTM"]}
-    print(f"forward+backward, batch {B}, length {T}, input {D}, hidden {H}; median of {args.repeats}, "
-          f"{args.threads} thread(s), {dev}")
+    # the spread: each round's ratio, the two timed next to each other in that round
+    pairs = {"LSTM": ("scratch LSTM", "nn.LSTM"), "GRU": ("scratch GRU", "nn.GRU"), "RNN": ("scratch RNN", "nn.RNN"),
+             "hand-loop LSTM": ("hand-loop LSTM", "nn.LSTM"), "fast LSTM": ("fast LSTM", "nn.LSTM"),
+             TORCH_KERNELS: (TORCH_KERNELS, "nn.LSTM")}
+    spread = {kind: [min(r), max(r)] for kind, (a, b) in pairs.items()
+              for r in [[ta / tb for ta, tb in zip(times[a], times[b])]]}
+    load = os.getloadavg()
+    print(f"forward+backward, batch {B}, length {T}, input {D}, hidden {H}; median of {args.repeats} interleaved "
+          f"rounds, {args.threads} thread(s), {dev}; load average {load_before:.2f} before, {load[0]:.2f} after")
     for name, ms in med.items():
         print(f"  {name:<24} {ms:8.1f} ms")
     for kind, r in ratios.items():
-        print(f"  ratio {kind:<24} / torch = {r:.2f}x")
+        print(f"  ratio {kind:<24} / torch = {r:.2f}x   (rounds: {spread[kind][0]:.2f}-{spread[kind][1]:.2f})")
     result = {"bench": "rnn_cells", "shape": {"batch": B, "time": T, "input": D, "hidden": H},
-              "median_ms": med, "ratio_vs_torch": ratios, "repeats": args.repeats, "threads": args.threads,
+              "median_ms": med, "ratio_vs_torch": ratios, "ratio_per_round_min_max": spread,
+              "load_average_before": load_before, "load_average_after": load[0], "repeats": args.repeats, "threads": args.threads,
               "device": str(dev), "fast_lstm_onednn": fast_lstm.ONEDNN,
               "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
               "cpus": torch.get_num_threads(), "torch": torch.__version__,
