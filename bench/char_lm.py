@@ -14,6 +14,7 @@ Same text (Python's help topics, last 10% held out by position), same wall-clock
 import argparse
 import json
 import math
+import os
 import platform
 import statistics
 import time
@@ -104,6 +105,7 @@ def main():
     args.schedule = None if args.schedule == "none" else args.schedule
     seeds = [int(s) for s in args.seeds.split(",")]
     config.set_threads(1)
+    load_before = os.getloadavg()[0]
     train, held = char_lm.split_text(corpora.python_docs_text(), 0.1)
     vocab = char_lm.CharVocab(train)
     tr, he = vocab.encode(train), vocab.encode(held)
@@ -134,7 +136,9 @@ def main():
     result = {"bench": "char_lm", "seconds": args.seconds, "target_bpc": TARGET_BPC, "unigram_bpc": unigram,
               "course_lstm": ours, "numpy_min_char_rnn": numpy_rnn,
               "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
-              "torch": torch.__version__, "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+              "torch": torch.__version__, "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+              "load_average_before": load_before, "load_average_after": os.getloadavg()[0]}
+    print(f"  load average {load_before:.2f} before, {result['load_average_after']:.2f} after (2 cores, shared)")
     out = Path(__file__).resolve().parent / "results" / "char_lm.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=2))
