@@ -88,11 +88,11 @@ def test_default_kernels_switches_onednn_off_and_back():
         assert fast_lstm._onednn(torch.zeros(1)) and not fast_lstm._onednn(torch.zeros(1, dtype=torch.float64))
 
 
-def test_fast_layer_keeps_the_readable_layers_checks():
-    layer = fast_lstm.FastLSTMLayer(3, 4)
-    with pytest.raises(ValueError, match=r"x must be a tensor of shape \(batch, time, 3\)"):
-        layer(torch.zeros(2, 5, 7))
-    with pytest.raises(ValueError, match="c0 must have shape"):
-        layer(torch.zeros(2, 5, 3), (torch.zeros(2, 4), torch.zeros(3, 4)))
-    with pytest.raises(ValueError, match="module has sizes"):
-        layer.load_from(nn.LSTM(3, 5))
+@pytest.mark.parametrize("call, message", [
+    (lambda layer: layer(torch.zeros(2, 5, 7)), r"x must be a tensor of shape \(batch, time, 3\)"),
+    (lambda layer: layer(torch.zeros(2, 5, 3), (torch.zeros(2, 4), torch.zeros(3, 4))), "c0 must have shape"),
+    (lambda layer: layer.load_from(nn.LSTM(3, 5)), "module has sizes"),
+])
+def test_fast_layer_keeps_the_readable_layers_checks(call, message):
+    with pytest.raises(ValueError, match=message):
+        call(fast_lstm.FastLSTMLayer(3, 4))
