@@ -16,9 +16,9 @@ same steps (a test checks its vectors equal to ``train``'s), but
   dot products, the sigmoid and the scatter-add as a few fused C++ loops over
   the rows, the way word2vec's C code and gensim's Cython are written.
 
-Compiling needs a C++ compiler and takes seconds (up to a minute on a busy
-machine) once per process and shape; :func:`train_fast` reports it apart from
-the training time. Batches keep one shape so the step compiles once; an
+Compiling needs a C++ compiler (:func:`cpp_compiler` says whether there is
+one) and takes seconds (up to a minute on a busy machine) once per process and
+shape; :func:`train_fast` reports it apart from the training time. Batches keep one shape so the step compiles once; an
 epoch's last, shorter batch goes through the readable
 :func:`~course_utils.word2vec_torch.sgd_step`.
 """
@@ -71,6 +71,15 @@ def _cbow_step(W_in, W_out, contexts, targets, lr, pad: int):
     for j in range(contexts.shape[1]):
         W_in.index_put_((contexts[:, j],), step_h * real[:, j:j + 1], accumulate=True)
     return loss
+
+
+def cpp_compiler() -> str | None:
+    """The C++ compiler ``torch.compile`` would call on a CPU (inductor's own search), or ``None`` when none is found."""
+    from torch._inductor import cpp_builder
+    try:
+        return cpp_builder.get_cpp_compiler()
+    except Exception:  # inductor raises a different error per platform when it finds no compiler
+        return None
 
 
 @functools.cache

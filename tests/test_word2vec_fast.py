@@ -108,3 +108,15 @@ def test_bad_arguments_get_train_s_messages(corpus):
         wf.train_fast(model, ids, counts, negatives=10**6)
     with pytest.raises(ValueError, match="lr must be a finite number > 0"):
         wf.train_fast(model, ids, counts, lr=-1)
+
+
+def test_cpp_compiler_names_the_compiler_or_none(monkeypatch):
+    from torch._inductor import cpp_builder, exc
+
+    assert wf.cpp_compiler()            # the compiled step's tests above ran, so there is one here
+
+    def no_compiler():
+        raise exc.InvalidCxxCompiler()
+
+    monkeypatch.setattr(cpp_builder, "get_cpp_compiler", no_compiler)
+    assert wf.cpp_compiler() is None
