@@ -5,11 +5,11 @@ Same text (Python's help topics, last 10% held out by position), same wall-clock
 - course: course_utils.char_lm.CharLM (embedding 32 -> LSTM 384 -> linear), TBPTT windows of 16 x 64,
   Adam, clip 1, the learning rate warmed up to 2e-2 over the first 5% of the time and decayed to 0 at the
   deadline along a cosine; trained once per model-init seed (--seeds), median and max reported.
-  ``--hidden 256 --batch 32 --lr 3e-3 --schedule none --seeds 0`` is the previous setting (notebook 10's);
+  ``--hidden 256 --batch 32 --lr 3e-3 --schedule none --seeds 0`` is the previous setting;
 - numpy: a vanilla RNN in the style of Karpathy's min-char-rnn: one-hot input, hidden 100,
   sequences of 25, Adagrad (lr 0.1), element-wise clipping at 5.
 
-    .venv/bin/python bench/char_lm.py            # writes bench/results/char_lm.json (about 4.5 minutes)
+    .venv/bin/python bench/char_lm.py            # writes bench/results/char_lm.json (about 4 minutes)
 """
 import argparse
 import json

@@ -17,7 +17,7 @@ from torch import nn
 from course_utils import batching
 from course_utils.cells import set_forget_bias
 from course_utils.checks.arguments import choice, finite_number, model_ids, positive_int, positive_ints
-from course_utils.training import check_training_arguments, update
+from course_utils.training import check_training_arguments, LR_SCHEDULES, scheduled_lr, update
 
 
 class CharVocab:
@@ -82,25 +82,6 @@ class CharLM(nn.Module):
     def forward(self, ids, state=None):
         outputs, state = self.rnn(self.embed(ids), state)
         return self.fc(outputs), state
-
-
-LR_SCHEDULES = ("cosine", "linear")
-
-
-def scheduled_lr(lr: float, progress: float, schedule: str | None = None, warmup: float = 0.05) -> float:
-    """The learning rate at ``progress`` in [0, 1] of the run (updates done / steps, or time used / seconds).
-
-    ``None``: ``lr`` throughout. ``"cosine"`` / ``"linear"``: a linear warm-up from 0 to ``lr`` over the
-    first ``warmup`` of the run, then down to 0 at the end, along half a cosine or a straight line:
-    ``lr * (1 + cos(pi * r)) / 2`` or ``lr * (1 - r)``, with ``r = (progress - warmup) / (1 - warmup)``.
-    """
-    if schedule is None:
-        return lr
-    progress = min(max(progress, 0.0), 1.0)
-    if progress < warmup:
-        return lr * progress / warmup
-    r = (progress - warmup) / (1 - warmup)
-    return lr * (1 + math.cos(math.pi * r)) / 2 if schedule == "cosine" else lr * (1 - r)
 
 
 def train_char_lm(model: nn.Module, ids, steps: int | None = None, seconds: float | None = None,

@@ -17,7 +17,7 @@ from course_utils import padding
 from course_utils.data.generated_tasks import BOS, EOS, PAD
 from course_utils.checks.arguments import (finite_parameters, id_sequences, list_of_pairs, model_ids, positive_int,
                                           positive_ints, vocabulary_size)
-from course_utils.training import check_training_arguments, record, update
+from course_utils.training import check_training_arguments, record, scheduled_lr, update
 
 MAX_LEN = 1000    # decoder steps: ~0.3 ms each for the notebook's model
 MAX_BEAM = 1000   # beam_decode keeps beam_size states and loops over them in Python every step
@@ -89,7 +89,7 @@ def train_seq2seq(model: nn.Module, pairs, epochs: int = 5, batch_size: int = 64
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     n_steps = epochs * -(-len(pairs) // batch_size)
     schedule = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda step: 0.5 * (1 + math.cos(math.pi * step / n_steps)) if decay else 1.0)
+        opt, lambda step: scheduled_lr(1.0, step / n_steps, "cosine", warmup=0) if decay else 1.0)
     history = {"nats": []}
     bar = tqdm(total=n_steps, desc="seq2seq", disable=not progress)
     for epoch in range(epochs):

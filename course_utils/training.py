@@ -1,8 +1,10 @@
-"""What the course's training loops share: their argument checks and one optimiser update.
+"""What the course's training loops share: their argument checks, one optimiser update, a learning-rate schedule.
 
 Each loop is written out in full in the notebook that teaches it (04, 05, 08, 09, 10, 11). The
 package's reference copies of those loops call these helpers, so the shared lines are written once.
 """
+import math
+
 from torch import nn
 
 from course_utils.checks.arguments import finite_number, finite_parameters, positive_ints
@@ -37,3 +39,22 @@ def record(history: dict, key: str, value: float, model: nn.Module, on_step, bar
     if on_step is not None:
         on_step(len(history[key]), history)
         model.train()
+
+
+LR_SCHEDULES = ("cosine", "linear")
+
+
+def scheduled_lr(lr: float, progress: float, schedule: str | None = None, warmup: float = 0.05) -> float:
+    """The learning rate at ``progress`` in [0, 1] of the run (updates done / steps, or time used / seconds).
+
+    ``None``: ``lr`` throughout. ``"cosine"`` / ``"linear"``: a linear warm-up from 0 to ``lr`` over the
+    first ``warmup`` of the run, then down to 0 at the end, along half a cosine or a straight line:
+    ``lr * (1 + cos(pi * r)) / 2`` or ``lr * (1 - r)``, with ``r = (progress - warmup) / (1 - warmup)``.
+    """
+    if schedule is None:
+        return lr
+    progress = min(max(progress, 0.0), 1.0)
+    if progress < warmup:
+        return lr * progress / warmup
+    r = (progress - warmup) / (1 - warmup)
+    return lr * (1 + math.cos(math.pi * r)) / 2 if schedule == "cosine" else lr * (1 - r)

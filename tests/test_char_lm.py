@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils import char_lm, rnn
+from course_utils import char_lm, rnn, training
 
 
 def test_vocab_round_trip_and_unknown_characters():
@@ -71,16 +71,16 @@ def test_train_rejects_bad_arguments(kwargs, message):
 def test_scheduled_lr_follows_its_formula(schedule, expected):
     lr, warmup = 0.02, 0.1
     for progress in np.linspace(0, 1, 21):
-        got = char_lm.scheduled_lr(lr, progress, schedule, warmup)
+        got = training.scheduled_lr(lr, progress, schedule, warmup)
         if schedule is not None and progress < warmup:
             want = lr * progress / warmup                       # the linear warm-up from 0
         else:
             want = lr * expected((progress - warmup) / (1 - warmup))
         assert got == pytest.approx(want, abs=1e-12), (schedule, progress)
     if schedule is not None:
-        assert char_lm.scheduled_lr(lr, warmup, schedule, warmup) == pytest.approx(lr)   # the peak
-        assert char_lm.scheduled_lr(lr, 1.0, schedule, warmup) == pytest.approx(0.0)     # nothing left at the end
-        assert char_lm.scheduled_lr(lr, 0.0, schedule, 0.0) == pytest.approx(lr)          # no warm-up
+        assert training.scheduled_lr(lr, warmup, schedule, warmup) == pytest.approx(lr)   # the peak
+        assert training.scheduled_lr(lr, 1.0, schedule, warmup) == pytest.approx(0.0)     # nothing left at the end
+        assert training.scheduled_lr(lr, 0.0, schedule, 0.0) == pytest.approx(lr)          # no warm-up
 
 
 def _adam_loop(model, ids, lrs, batch_size=4, window=10, clip=1.0):
@@ -116,7 +116,7 @@ def test_the_default_keeps_a_constant_lr_and_a_schedule_sets_each_update():
     cosine = fresh()
     char_lm.train_char_lm(cosine, ids, steps=steps, batch_size=4, window=10, lr=lr, progress=False,
                           lr_schedule="cosine", warmup=0.2)
-    lrs = [char_lm.scheduled_lr(lr, i / steps, "cosine", 0.2) for i in range(steps)]
+    lrs = [training.scheduled_lr(lr, i / steps, "cosine", 0.2) for i in range(steps)]
     assert _same_weights(cosine, _adam_loop(fresh(), ids, lrs))
     assert not _same_weights(cosine, default)
 
