@@ -13,17 +13,18 @@ LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterla
                --LabApp.extension_manager=readonly
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: setup lab test clean kernel student html slides
+.PHONY: setup lab test clean kernel student html slides hub distribute
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml course_tools/lab_settings.py
+$(STAMP): pyproject.toml course_tools/lab_settings.py course_tools/hub/package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed, found " + sys.version.split()[0])'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (rnn-course)" >/dev/null
 	$(PY) -m course_tools.lab_settings >/dev/null
+	$(PY) -m course_tools.hub.proxy
 	touch $(STAMP)
 
 # Also make the kernel visible to a Jupyter outside .venv (e.g. a JupyterHub).
@@ -38,6 +39,20 @@ lab: $(STAMP)
 TEST_WORKERS ?= 2
 test: $(STAMP)
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
+
+# JupyterHub for a class on this machine (127.0.0.1:8000 unless HUB_ARGS says otherwise), e.g.
+#   make hub HUB_ARGS="--users ana,ben,chen --admin prof --idle-timeout 1800"
+# `.venv/bin/python -m course_tools.hub --help` lists the options; README, "A class on JupyterHub".
+HUB_ARGS ?=
+hub: $(STAMP)
+	$(PY) -m course_tools.hub $(HUB_ARGS)
+
+# The student copies, committed into the git repository students pull from with nbgitpuller, e.g.
+#   make distribute COURSE_REPO=../rnn-course-students HUB_URL=https://hub.example.edu
+COURSE_REPO ?= build/course-repo
+HUB_URL ?= http://127.0.0.1:8000
+distribute: $(STAMP)
+	$(PY) -m course_tools.hub.distribute --repo $(COURSE_REPO) --hub-url $(HUB_URL)
 
 # Hand-out copies: every exercise solution replaced by a "not implemented yet" stub, outputs cleared.
 student: $(STAMP)
