@@ -48,6 +48,14 @@ def test_notebook_is_committed_without_outputs(path):
     assert not dirty, f"{path.name}: cells {dirty} have outputs or execution counts; clear them"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_valid_nbformat(path):
+    """JupyterLab and nbgitpuller's student copies read it without a validation error (cell ids need 4.5)."""
+    import nbformat
+
+    nbformat.validate(nbformat.read(path, as_version=4))
+
+
 def _pyproject_pins() -> dict:
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())
     deps = data["project"]["dependencies"] + data["project"]["optional-dependencies"]["test"]
