@@ -89,7 +89,7 @@ def pytest_configure(config):
 # fixture (one JupyterLab page, one built site), so each stays on one worker; the tests of SPLIT
 # modules are independent notebook runs and spread over both.
 # Units start longest first, so that no long one is left running alone at the end: the browser test,
-# then every run of one notebook (nbval, student copy) in the order of its fast-mode time in
+# the hub test, then every run of one notebook (nbval, student copy) in the order of its fast-mode time in
 # bench/results/notebook_times.json, then publishing, then the unit tests.
 SPLIT = ("tests/test_student.py", "tests/test_determinism.py")
 TIMES = ROOT / "bench" / "results" / "notebook_times.json"
@@ -114,10 +114,10 @@ def _fast_seconds() -> dict:
 
 
 def start_rank(nodeid: str, seconds: dict) -> tuple:
-    """Sort key: browser test, then notebook runs (longest notebook first), publishing, unit tests."""
+    """Sort key: browser test, hub test, then notebook runs (longest notebook first), publishing, unit tests."""
     path = nodeid.split("::", 1)[0]
-    if path == "tests/test_browser.py":
-        return (0, 0.0)
+    if path in ("tests/test_browser.py", "tests/test_hub.py"):
+        return (0, float(path == "tests/test_hub.py"))
     notebook = _NOTEBOOK_IN_ID.search(nodeid)
     if notebook and (path.startswith("notebooks/") or path in SPLIT):
         return (1, -seconds.get(notebook.group(1), 0.0))
