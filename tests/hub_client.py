@@ -99,7 +99,7 @@ def start_hub(scratch: Path, users: list[str], env: dict | None = None, idle_tim
     log = open(log_path, "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "course_tools.hub", "--state", str(state), "--port", str(port),
-         "--users", ",".join(users), "--password", password, "--idle-timeout", str(idle_timeout)],
+         "--users", ",".join(users), f"--password={password}", "--idle-timeout", str(idle_timeout)],
         stdout=log, stderr=subprocess.STDOUT, env=hub_env, cwd=ROOT, start_new_session=True)
     hub = Hub(url=f"http://127.0.0.1:{port}", token=token, password=password, state=state, log=log_path,
               process=process)

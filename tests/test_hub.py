@@ -22,6 +22,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from playwright.sync_api import expect
 
 import hub_client as hc
 import lab_browser as lb
@@ -33,6 +34,7 @@ USERS = ["ana", "ben", "chen"]
 START = "00_start_here.ipynb"
 ANSWER = "n_types = 5  # ana's answer"
 FIX = "**Erratum (week 3):** a fix the instructor committed during the term."
+CODE_FIX = "# week 3: fixed by the instructor"
 
 pytestmark = pytest.mark.hub
 
@@ -135,12 +137,9 @@ def _log_in_and_use_start_here(page, hub: hc.Hub, user: str, link: str) -> None:
     move = lb.Move("slider", "n", "7", "n = 7")
     widget = lb.widget_of(page, move)
     readout = widget.locator(".course-readout")
-    readout.wait_for(timeout=lb.REACT_MS)
-    before = readout.inner_text()
+    expect(readout).to_contain_text("n = 3", timeout=lb.REACT_MS)  # the widget's first state is drawn
     lb.apply(lb.control(widget, move), move)
-    page.wait_for_function("([node, before]) => node.innerText !== before",
-                           arg=[readout.element_handle(), before], timeout=lb.REACT_MS)
-    assert move.expect in readout.inner_text()
+    expect(readout).to_contain_text(move.expect, timeout=lb.REACT_MS)
     page.screenshot(path=str(hub.state.parent / f"{user}-after.png"))
 
 
@@ -170,37 +169,52 @@ def _edit_cell(path: Path, index: int, text: str) -> None:
     nbformat.write(nb, path)
 
 
+def _save_as_run(path: Path) -> None:
+    """The notebook as JupyterLab saves it after the student ran it: execution counts and outputs."""
+    nb = _read(path)
+    for count, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        cell.execution_count = count + 1
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"output of cell {count}\n")]
+    nbformat.write(nb, path)
+
+
 def test_an_instructor_fix_arrives_and_the_students_edits_stay(classroom):
     """nbgitpuller's rules, as the README states them, on one pull."""
     hub = classroom.hub
     one, two, four = "01_one_hot_vs_embeddings.ipynb", "02_word2vec_from_scratch.ipynb", "04_language_models.ipynb"
     for user in ("ana", "ben"):
         _pulled(classroom, user)
-    # ben edits 01 (a cell the instructor does not touch) and 04 (the cell the instructor fixes),
-    # and renames 02; ana keeps her answer in 00 and touches nothing else
+    # ana ran 01 (JupyterLab saved its outputs) and keeps her answer in 00; ben edits 01 (a cell the
+    # instructor does not touch) and 04 (the cell the instructor fixes), and renames 02
+    _save_as_run(classroom.copy("ana", one))
     last = len(_read(classroom.copy("ben", one)).cells) - 1
     _edit_cell(classroom.copy("ben", one), last, "ben's notes on 01")
     _edit_cell(classroom.copy("ben", four), 0, "# 04 · ben's own title")
     hc.user_api(hub, "ben", f"contents/{urllib.parse.quote(f'{TARGET}/{two}')}", method="PATCH",
                 data={"path": f"{TARGET}/my_02.ipynb"})
-    # the instructor fixes the opening cell of 01 and of 04 and commits (make distribute)
+    # the instructor fixes the opening cell of 01 and of 04, and a code cell of 01, and commits (make distribute)
     for name in (one, four):
         nb = _read(classroom.instructor / name)
         nb.cells[0].source += "\n\n" + FIX
+        if name == one:
+            code = [c for c in nb.cells if c.cell_type == "code"]
+            code[len(code) // 2].source += "\n" + CODE_FIX
         nbformat.write(nb, classroom.instructor / name)
     assert distribute(classroom.repo, classroom.instructor, "Erratum in 01 and 04")
 
     for user in ("ana", "ben"):
         hc.git_pull(hub, user, str(classroom.repo), TARGET)
     ana = {name: classroom.copy("ana", name).read_text(encoding="utf-8") for name in (START, one, four)}
-    assert FIX in ana[one] and FIX in ana[four], "a notebook the student did not touch is updated"
+    assert FIX in ana[four], "a notebook the student did not touch is updated"
+    assert FIX in ana[one] and CODE_FIX in ana[one] and "output of cell" in ana[one], \
+        "a notebook the student ran: the fixes arrive and the student's outputs stay"
     assert ANSWER in ana[START], "the student's own edit is kept"
     ben_one, ben_four = _read(classroom.copy("ben", one)), _read(classroom.copy("ben", four))
     assert FIX in ben_one.cells[0].source and ben_one.cells[-1].source == "ben's notes on 01", \
         "both edited 01, in different cells: the student gets both"
     assert ben_four.cells[0].source == "# 04 · ben's own title", \
         "both edited the same cell of 04: the student's version is kept, the fix of that cell is not applied"
-    for nb in (ben_one, ben_four):
+    for nb in (_read(classroom.copy("ana", one)), ben_one, ben_four):
         nbformat.validate(nb)  # the merge left valid notebooks
     assert classroom.copy("ben", "my_02.ipynb").exists() and classroom.copy("ben", two).exists(), \
         "a renamed notebook: the student's renamed copy stays and the original comes back"
