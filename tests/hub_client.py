@@ -222,7 +222,10 @@ class _Peak:
         import threading
 
         self.peak, self._stop = 0, threading.Event()
-        self._process = psutil.Process(pid) if pid else None
+        try:
+            self._process = psutil.Process(pid) if pid else None
+        except psutil.NoSuchProcess:  # the kernel died before sampling began: the run will say why
+            self._process = None
         self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
         self._thread.start()
 
@@ -255,6 +258,8 @@ def run_notebook(hub: Hub, user: str, path: str, timeout: float = 900, stop_on_e
     while pid is None and time.time() < deadline:
         pid = kernel_pid(kernel_id)
         time.sleep(0.1)
+    if pid is None:
+        raise HubError(f"no process found for {user}'s kernel {kernel_id}")
     peak = _Peak(pid)
     start = time.perf_counter()
     try:
