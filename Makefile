@@ -45,14 +45,18 @@ test: $(STAMP)
 # `.venv/bin/python -m course_tools.hub --help` lists the options; README, "A class on JupyterHub".
 HUB_ARGS ?=
 hub: $(STAMP)
+	$(PY) -m course_tools.hub.proxy --if-missing
 	$(PY) -m course_tools.hub $(HUB_ARGS)
 
 # The student copies, committed into the git repository students pull from with nbgitpuller, e.g.
-#   make distribute COURSE_REPO=../rnn-course-students HUB_URL=https://hub.example.edu
-COURSE_REPO ?= build/course-repo
+#   make distribute COURSE_REPO=../rnn-course-students HUB_URL=https://hub.example.edu \
+#                   REPO_URL=https://git.example.edu/prof/rnn-course-students
+# (REPO_URL: where the hub pulls from, when that is not the folder COURSE_REPO on the hub's machine)
+COURSE_REPO ?= classroom/course-repo
 HUB_URL ?= http://127.0.0.1:8000
+REPO_URL ?=
 distribute: $(STAMP)
-	$(PY) -m course_tools.hub.distribute --repo $(COURSE_REPO) --hub-url $(HUB_URL)
+	$(PY) -m course_tools.hub.distribute --repo $(COURSE_REPO) --hub-url $(HUB_URL) $(if $(REPO_URL),--repo-url $(REPO_URL))
 
 # Hand-out copies: every exercise solution replaced by a "not implemented yet" stub, outputs cleared.
 student: $(STAMP)

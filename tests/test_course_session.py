@@ -19,7 +19,7 @@ def test_the_longest_units_start_first():
            "tests/test_student.py::test_student_copy_fails_only_in_its_exercise_cells[10_char_lm_sampling]",
            "notebooks/10_char_lm_sampling.ipynb::Cell 3",
            "tests/test_browser.py::test_notebook_runs_in_a_browser_and_its_widget_reacts[00_start_here.ipynb]",
-           "tests/test_hub.py::test_an_idle_server_is_culled"]
+           "tests/test_hub.py::test_an_idle_server_is_culled_and_ctrl_c_stops_everything"]
     ordered = sorted(ids, key=lambda nodeid: start_rank(nodeid, seconds))
     assert ordered == [ids[5], ids[6], ids[3], ids[4], ids[2], ids[1], ids[0]]
 

@@ -5,16 +5,19 @@ students on its class list, two of them logging in through Chromium with the nbg
   00_start_here in JupyterLab and moves its widget; the copies live in separate folders and one
   student's edit does not reach the other;
 - the instructor commits a fix; a student's next pull brings it and keeps the student's edits,
-  by nbgitpuller's rules (the README's "Updating the students' copies during the term");
+  by nbgitpuller's rules (the README's "What a pull does to a student's copies");
 - the offline guard holds in the students' kernels (the hub passes the course's variables on);
-- an idle server is culled (a second hub with a 10 s timeout);
+- an idle server is culled (a second hub with a 10 s timeout), and Ctrl+C stops that hub, its proxy
+  and a student's server;
 - everything is stopped at the end, even after a failure, and no process is left behind.
 
 Without Node.js (configurable-http-proxy) the module is skipped with the reason, and without
 Chromium the login test is (like the browser test); nothing here needs the network.
 """
 import json
+import os
 import shutil
+import signal
 import time
 import urllib.parse
 from dataclasses import dataclass
@@ -32,6 +35,7 @@ from course_tools.hub.proxy import proxy_missing
 TESTS = Path(__file__).resolve().parent
 USERS = ["ana", "ben", "chen"]
 START = "00_start_here.ipynb"
+FIVE = "05_recurrent_networks.ipynb"
 ANSWER = "n_types = 5  # ana's answer"
 FIX = "**Erratum (week 3):** a fix the instructor committed during the term."
 CODE_FIX = "# week 3: fixed by the instructor"
@@ -192,6 +196,8 @@ def test_an_instructor_fix_arrives_and_the_students_edits_stay(classroom):
     _edit_cell(classroom.copy("ben", four), 0, "# 04 · ben's own title")
     hc.user_api(hub, "ben", f"contents/{urllib.parse.quote(f'{TARGET}/{two}')}", method="PATCH",
                 data={"path": f"{TARGET}/my_02.ipynb"})
+    hc.user_api(hub, "ben", f"contents/{urllib.parse.quote(f'{TARGET}/{FIVE}')}", method="DELETE")
+    assert not classroom.copy("ben", FIVE).exists()
     # the instructor fixes the opening cell of 01 and of 04, and a code cell of 01, and commits (make distribute)
     for name in (one, four):
         nb = _read(classroom.instructor / name)
@@ -218,6 +224,7 @@ def test_an_instructor_fix_arrives_and_the_students_edits_stay(classroom):
         nbformat.validate(nb)  # the merge left valid notebooks
     assert classroom.copy("ben", "my_02.ipynb").exists() and classroom.copy("ben", two).exists(), \
         "a renamed notebook: the student's renamed copy stays and the original comes back"
+    assert classroom.copy("ben", FIVE).exists(), "a deleted notebook comes back"
 
 
 def test_the_offline_guard_holds_in_a_students_kernel(classroom):
@@ -240,7 +247,7 @@ def test_the_offline_guard_holds_in_a_students_kernel(classroom):
     assert f"mode {os.environ.get('COURSE_FAST')}" in "".join(text), "COURSE_FAST reached the kernel"
 
 
-def test_an_idle_server_is_culled(tmp_path):
+def test_an_idle_server_is_culled_and_ctrl_c_stops_everything(tmp_path):
     missing = proxy_missing()
     if missing:
         pytest.skip(f"{missing}; the hub tests did not run")
@@ -255,4 +262,13 @@ def test_an_idle_server_is_culled(tmp_path):
         while hc.processes_in(hub.home("chen")) and time.time() < deadline:
             time.sleep(0.5)
         assert not hc.processes_in(hub.home("chen"))
+        # Ctrl+C in the terminal of `make hub` (SIGINT to its process group): the hub stops the student's
+        # server (in a session of its own, so the signal does not reach it), the proxy and the culler
+        hc.start_server(hub, "chen")
+        os.killpg(hub.process.pid, signal.SIGINT)
+        hub.process.wait(timeout=60)
+        deadline = time.time() + 15
+        while hc.processes_in(hub.state) and time.time() < deadline:
+            time.sleep(0.5)
+        assert not hc.processes_in(hub.state), [p.cmdline() for p in hc.processes_in(hub.state)]
     assert not hub.leftovers, hub.leftovers

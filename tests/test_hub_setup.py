@@ -42,6 +42,20 @@ def test_bad_launcher_arguments_name_the_option(argv, message, capsys):
     assert message in capsys.readouterr().err
 
 
+def test_a_users_file_alone_adds_no_trial_names(tmp_path):
+    roster = tmp_path / "class.txt"
+    roster.write_text("dana\n")
+    args = launcher.parse(["--users-file", str(roster)])
+    assert launcher.class_list(args.users, args.users_file) == ["dana"]
+    assert launcher.parse([]).users == "student1,student2,student3"
+
+
+def test_https_needs_both_files(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        launcher.parse(["--ssl-cert", str(tmp_path / "cert.pem")])
+    assert "--ssl-cert and --ssl-key go together" in capsys.readouterr().err
+
+
 def test_the_hub_binds_to_loopback_unless_told_otherwise():
     args = launcher.parse([])
     assert args.ip == "127.0.0.1" and launcher.is_loopback(args.ip)
@@ -50,10 +64,16 @@ def test_the_hub_binds_to_loopback_unless_told_otherwise():
 
 def test_without_node_the_launcher_says_what_to_install(monkeypatch, capsys):
     monkeypatch.setattr(proxy.shutil, "which", lambda name: None)
-    assert "Node.js" in proxy.proxy_missing() and "apt-get install nodejs npm" in proxy.proxy_missing()
+    assert "Node.js 18 or newer" in proxy.proxy_missing() and "`node` was not found" in proxy.proxy_missing()
     assert launcher.main(["--password", "long enough"]) == 2
     assert "make hub: configurable-http-proxy needs Node.js" in capsys.readouterr().err
     assert proxy.install() == 0, "make setup goes on without npm (only the hub needs it)"
+
+
+def test_an_old_node_is_named_with_its_version(monkeypatch):
+    monkeypatch.setattr(proxy, "node_major", lambda: 12)
+    assert "this `node` is version 12" in proxy.proxy_missing()
+    assert proxy.install() == 0
 
 
 def _config(monkeypatch, tmp_path, **extra):
@@ -78,6 +98,7 @@ def test_the_configuration_keeps_the_course_variables_for_the_kernels(monkeypatc
     culler = next(s for s in c.JupyterHub.services if s["name"] == "idle-culler")
     assert "--timeout=3600" in culler["command"]
     assert [s["name"] for s in c.JupyterHub.services] == ["idle-culler"], "no admin token unless asked for"
+    assert c.Authenticator.allow_existing_users is False, "a name taken off the class list cannot log in"
 
 
 def test_the_idle_timeout_and_an_admin_token_reach_the_configuration(monkeypatch, tmp_path):

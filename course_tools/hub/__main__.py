@@ -3,10 +3,11 @@
     python -m course_tools.hub --users ana,ben,chen --password 'a trial password'
     make hub HUB_ARGS="--users-file class.txt --idle-timeout 1800"
 
-Bound to 127.0.0.1 unless ``--ip`` says otherwise. Without ``--password`` a random one is made and
-printed. ``--admin NAME`` makes NAME an admin of the hub (the admin page, other students' servers),
-logging in with a separate admin password, printed at start. Stop the hub with Ctrl+C: it stops the
-proxy and every student's server with it.
+Bound to 127.0.0.1 unless ``--ip`` says otherwise. Without ``--password`` (or ``$COURSE_HUB_PASSWORD``)
+a random one is made at every start and printed. ``--admin NAME`` makes NAME an admin of the hub (the
+admin page: start, stop and open students' servers), logging in with a separate admin password
+(``$COURSE_HUB_ADMIN_PASSWORD``, 32 characters or more, else a random one, printed). Stop the hub with
+Ctrl+C: it stops the proxy and every student's server with it; the students' folders stay.
 """
 import argparse
 import ipaddress
@@ -31,7 +32,7 @@ def free_port() -> int:
 
 def class_list(users: str | None, users_file: Path | None) -> list[str]:
     """The student names from ``--users`` (comma-separated) and ``--users-file`` (one per line)."""
-    names = [u.strip() for u in (users or "").split(",")]
+    names = [u.strip() for u in (users or "").split(",")]  # the default list only when no file is given
     if users_file is not None:
         if not users_file.is_file():
             raise SystemExit(f"--users-file: no file {users_file}")
@@ -58,17 +59,20 @@ def parse(argv=None) -> argparse.Namespace:
     p.add_argument("--ip", default="127.0.0.1",
                    help="address students connect to (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8000, help="port students connect to (default 8000)")
-    p.add_argument("--users", default="student1,student2,student3",
-                   help="comma-separated student names (default: student1,student2,student3)")
-    p.add_argument("--users-file", type=Path, help="a file with one student name per line (adds to --users)")
+    p.add_argument("--users", help="comma-separated student names: lower-case letters, digits, '.', '_', '-' "
+                                   "(default, without --users-file: student1,student2,student3)")
+    p.add_argument("--users-file", type=Path, help="a file with one student name per line (# starts a comment)")
     p.add_argument("--password", default=os.environ.get("COURSE_HUB_PASSWORD"),
                    help="the shared trial password, 8 characters or more (default: $COURSE_HUB_PASSWORD, "
                         "else a random one, printed)")
     p.add_argument("--admin", default="", help="comma-separated admin names (the instructor)")
     p.add_argument("--idle-timeout", type=int, default=3600,
                    help="stop a student's server after this many idle seconds (default 3600)")
-    p.add_argument("--state", type=Path, default=ROOT / "build" / "hub",
-                   help="the hub's database, cookie secret and the students' folders (default build/hub)")
+    p.add_argument("--state", type=Path, default=ROOT / "classroom" / "hub",
+                   help="the hub's database, cookie secret and the students' folders (default classroom/hub; "
+                        "make clean leaves it)")
+    p.add_argument("--ssl-cert", type=Path, help="HTTPS certificate (with --ssl-key), for a hub open to the network")
+    p.add_argument("--ssl-key", type=Path, help="the certificate's private key")
     args = p.parse_args(argv)
     if not 1 <= args.port <= 65535:
         p.error(f"--port must be 1-65535, got {args.port}")
@@ -76,6 +80,13 @@ def parse(argv=None) -> argparse.Namespace:
         p.error(f"--idle-timeout must be at least 10 seconds, got {args.idle_timeout}")
     if args.password is not None and len(args.password) < 8:
         p.error(f"--password must be 8 characters or more, got {len(args.password)}")
+    if (args.ssl_cert is None) != (args.ssl_key is None):
+        p.error("--ssl-cert and --ssl-key go together")
+    for name in ("ssl_cert", "ssl_key"):
+        if getattr(args, name) is not None and not getattr(args, name).is_file():
+            p.error(f"--{name.replace('_', '-')}: no file {getattr(args, name)}")
+    if args.users is None and args.users_file is None:
+        args.users = "student1,student2,student3"
     return args
 
 
@@ -88,7 +99,12 @@ def hub_environment(args, users: list[str], proxy: str) -> dict:
                COURSE_HUB_USERS=",".join(users), COURSE_HUB_PASSWORD=args.password,
                COURSE_HUB_IDLE_TIMEOUT=str(args.idle_timeout))
     if admins:
-        env.update(COURSE_HUB_ADMINS=",".join(admins), COURSE_HUB_ADMIN_PASSWORD=secrets.token_urlsafe(32))
+        admin_password = os.environ.get("COURSE_HUB_ADMIN_PASSWORD") or secrets.token_urlsafe(32)
+        if len(admin_password) < 32:
+            raise SystemExit(f"COURSE_HUB_ADMIN_PASSWORD must be 32 characters or more, got {len(admin_password)}")
+        env.update(COURSE_HUB_ADMINS=",".join(admins), COURSE_HUB_ADMIN_PASSWORD=admin_password)
+    if args.ssl_cert is not None:
+        env.update(COURSE_HUB_SSL_CERT=str(args.ssl_cert.resolve()), COURSE_HUB_SSL_KEY=str(args.ssl_key.resolve()))
     return env
 
 
@@ -100,15 +116,20 @@ def main(argv=None) -> int:
         return 2
     users = class_list(args.users, args.users_file)
     if not is_loopback(args.ip):
-        print(f"WARNING: --ip {args.ip} makes the hub reachable from other machines over plain HTTP; "
-              "the trial login is one shared password. Put it behind HTTPS (JupyterHub's ssl_cert/ssl_key "
-              "or a reverse proxy) and use a real login before students use it.", file=sys.stderr)
+        print(f"WARNING: --ip {args.ip} makes the hub reachable from other machines"
+              + ("" if args.ssl_cert else " over plain HTTP (give --ssl-cert and --ssl-key, or put a reverse "
+                 "proxy with HTTPS in front)") + "; the trial login is one shared password.", file=sys.stderr)
+    if os.geteuid() == 0:
+        print("WARNING: running as root. With this trial spawner every student's code runs as this user, "
+              "so every student is root on this machine. Run the hub as an ordinary user for a class.",
+              file=sys.stderr)
     if args.password is None:
         args.password = secrets.token_urlsafe(9)
     args.state.mkdir(parents=True, exist_ok=True)
     env = hub_environment(args, users, proxy_command())
-    host = "127.0.0.1" if is_loopback(args.ip) else args.ip
-    print(f"JupyterHub for the course at http://{host}:{args.port}/  (state in {args.state})")
+    host = "127.0.0.1" if is_loopback(args.ip) else (socket.getfqdn() if args.ip in ("0.0.0.0", "::") else args.ip)
+    scheme = "https" if args.ssl_cert else "http"
+    print(f"JupyterHub for the course at {scheme}://{host}:{args.port}/  (state in {args.state})")
     print(f"  students: {', '.join(users)}; shared password: {args.password}")
     if "COURSE_HUB_ADMINS" in env:
         print(f"  admins: {env['COURSE_HUB_ADMINS']}; admin password: {env['COURSE_HUB_ADMIN_PASSWORD']}")

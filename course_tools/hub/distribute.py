@@ -7,8 +7,8 @@ into ``--repo`` (made with ``git init`` the first time; a local path or a clone 
 git server), removes notebooks that are no longer in the course, and commits. Push that commit to
 wherever the hub's students pull from. With ``--hub-url`` it prints the nbgitpuller link to hand out:
 opening it logs the student in, starts their server, and pulls (first time: clones) the copies into
-their folder. The README ("Updating the students' copies during the term") says what a pull does to
-a student's own edits.
+their folder. The README ("What a pull does to a student's copies") says what a pull does to a
+student's own edits.
 """
 import argparse
 import subprocess

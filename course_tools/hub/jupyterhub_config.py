@@ -1,7 +1,9 @@
 """JupyterHub for the course, on one machine: ``jupyterhub -f course_tools/hub/jupyterhub_config.py``.
 
-``make hub`` (``python -m course_tools.hub``) sets the ``COURSE_HUB_*`` variables read here; copy this
-file to start a hub of your own. What it sets up:
+``make hub`` (``python -m course_tools.hub``) sets the ``COURSE_HUB_*`` variables read here. To start a
+hub of your own from a copy, set them yourself or replace them with values: COURSE_HUB_STATE,
+COURSE_HUB_API_PORT, COURSE_HUB_PROXY_API_PORT, COURSE_HUB_PROXY and COURSE_HUB_PASSWORD are required.
+What it sets up:
 
 - the proxy, configurable-http-proxy (from npm, see proxy.py), in front of the hub and the students'
   servers; the hub's own API and the proxy's API on loopback ports;
@@ -10,7 +12,8 @@ file to start a hub of your own. What it sets up:
   name on the list. For a real class use a university login (OAuthenticator) instead;
 - the trial spawner, SimpleLocalProcessSpawner: every student's server runs as the hub's own Unix
   user, in a folder of its own (``<state>/home/<name>``). That separates folders, not accounts:
-  a student's code can read every other folder. For a real class use LocalProcessSpawner with a
+  a student's code can read and change every other folder, the hub's database and cookie secret, and
+  stop the hub; run as root, every student is root. For a real class use LocalProcessSpawner with a
   system account per student, or KubeSpawner (README, "A class on JupyterHub");
 - every student's server is JupyterLab in this environment, so every kernel has the course's
   packages; the course's variables reach the kernels (``env_keep``: JupyterHub passes no other);
@@ -41,11 +44,15 @@ c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
 c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(STATE / "jupyterhub.pid")
+if os.environ.get("COURSE_HUB_SSL_CERT"):
+    c.JupyterHub.ssl_cert = os.environ["COURSE_HUB_SSL_CERT"]
+    c.JupyterHub.ssl_key = os.environ["COURSE_HUB_SSL_KEY"]
 
 # ---- who may log in
 c.JupyterHub.authenticator_class = "shared-password"
 c.SharedPasswordAuthenticator.user_password = os.environ["COURSE_HUB_PASSWORD"]
 c.Authenticator.allowed_users = {u for u in os.environ.get("COURSE_HUB_USERS", "").split(",") if u}
+c.Authenticator.allow_existing_users = False  # the class list decides: a name taken off it cannot log in
 if os.environ.get("COURSE_HUB_ADMIN_PASSWORD"):
     c.Authenticator.admin_users = {u for u in os.environ.get("COURSE_HUB_ADMINS", "").split(",") if u}
     c.SharedPasswordAuthenticator.admin_password = os.environ["COURSE_HUB_ADMIN_PASSWORD"]

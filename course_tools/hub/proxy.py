@@ -3,7 +3,8 @@
 JupyterHub starts this Node.js program in front of itself and the students' servers. ``make setup``
 installs the version pinned in ``package.json`` / ``package-lock.json`` into ``.venv/hub-proxy``
 (``python -m course_tools.hub.proxy``); without ``node`` and ``npm`` it says so and the rest of the
-set-up goes on (the hub, and the hub tests, need it; nothing else does).
+set-up goes on (the hub, and the hub tests, need it; nothing else does). ``make hub`` runs
+``python -m course_tools.hub.proxy --if-missing`` first, so installing Node.js later is enough.
 """
 import os
 import shutil
@@ -14,8 +15,10 @@ from pathlib import Path
 from course_tools.hub import HERE
 
 PROXY_DIR = Path(sys.prefix) / "hub-proxy"
-NO_NODE = ("configurable-http-proxy needs Node.js and npm, and `{}` was not found: install them "
-           "(Debian/Ubuntu: apt-get install nodejs npm), then run `make setup` again")
+NODE_MAJOR = 18  # configurable-http-proxy 5.1.0 needs Node.js 18 or newer
+NO_NODE = (f"configurable-http-proxy needs Node.js {NODE_MAJOR} or newer and npm, and {{}}: install them "
+           "(from your system's packages if they are recent enough, else from nodejs.org or NodeSource), "
+           "then run `make hub` again (it installs the proxy)")
 
 
 def proxy_command() -> str | None:
@@ -26,22 +29,45 @@ def proxy_command() -> str | None:
     return shutil.which("configurable-http-proxy")
 
 
-def proxy_missing() -> str | None:
-    """Why the hub cannot start its proxy here, or None when it can."""
+def node_major() -> int | None:
+    """The major version of ``node`` on PATH, or None when there is none."""
     if shutil.which("node") is None:
-        return NO_NODE.format("node")
-    if proxy_command() is None:
-        return ("configurable-http-proxy is not installed: run `make setup` "
-                f"(it runs `npm ci` in {PROXY_DIR})")
+        return None
+    done = subprocess.run(["node", "--version"], capture_output=True, text=True)
+    version = done.stdout.strip().lstrip("v").split(".")[0]
+    return int(version) if version.isdigit() else None
+
+
+def _node_problem() -> str | None:
+    major = node_major()
+    if major is None:
+        return NO_NODE.format("`node` was not found")
+    if major < NODE_MAJOR:
+        return NO_NODE.format(f"this `node` is version {major}")
+    if shutil.which("npm") is None:
+        return NO_NODE.format("`npm` was not found")
     return None
 
 
-def install() -> int:
-    """``npm ci`` the pinned proxy into ``PROXY_DIR``; without npm, explain and return 0."""
-    for program in ("node", "npm"):
-        if shutil.which(program) is None:
-            print("note: " + NO_NODE.format(program) + ". Only `make hub` and the hub tests need it.")
-            return 0
+def proxy_missing() -> str | None:
+    """Why the hub cannot start its proxy here, or None when it can."""
+    major = node_major()
+    if major is None or major < NODE_MAJOR:
+        return _node_problem()
+    if proxy_command() is None:
+        return _node_problem() or ("configurable-http-proxy is not installed: run `make hub` or `make setup` "
+                                   f"(`npm ci` in {PROXY_DIR})")
+    return None
+
+
+def install(if_missing: bool = False) -> int:
+    """``npm ci`` the pinned proxy into ``PROXY_DIR``; without a usable Node.js, explain and return 0."""
+    if if_missing and proxy_command() is not None:
+        return 0
+    problem = _node_problem()
+    if problem:
+        print("note: " + problem + ". Only `make hub` and the hub tests need it.")
+        return 0
     PROXY_DIR.mkdir(parents=True, exist_ok=True)
     for name in ("package.json", "package-lock.json"):
         shutil.copyfile(HERE / name, PROXY_DIR / name)
@@ -53,4 +79,4 @@ def install() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(install())
+    sys.exit(install(if_missing="--if-missing" in sys.argv[1:]))
