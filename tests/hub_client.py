@@ -29,6 +29,8 @@ from pathlib import Path
 
 import psutil
 
+from course_tools.hub.__main__ import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = ROOT / "notebooks"
 
@@ -49,14 +51,6 @@ class Hub:
 
     def home(self, user: str) -> Path:
         return self.state / "home" / user
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _request(url: str, token: str, method: str = "GET", data=None, timeout: float = 60):
@@ -91,7 +85,7 @@ def start_hub(scratch: Path, users: list[str], env: dict | None = None, idle_tim
     scratch = Path(scratch)
     state, log_path = scratch / "state", scratch / "hub.log"
     state.mkdir(parents=True, exist_ok=True)
-    port, token, password = _free_port(), secrets.token_hex(16), secrets.token_urlsafe(12)
+    port, token, password = free_port(), secrets.token_hex(16), secrets.token_urlsafe(12)
     hub_env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # kernels show inline plots
     hub_env.update(env or {}, COURSE_HUB_API_TOKEN=token)
     if cull_every is not None:
